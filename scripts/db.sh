@@ -2,6 +2,7 @@
 # Starts (or reuses) a private PostgreSQL + PostGIS cluster for CommandCenter under .data/pg,
 # owned by an unprivileged user and listening on 127.0.0.1 only. Idempotent.
 # Prints nothing on stdout but the connection string, so callers can capture it.
+# `scripts/db.sh stop` stops it.
 # Settings: CC_PG_PORT (default 55432), CC_PG_OS_USER (default postgres).
 set -euo pipefail
 
@@ -51,6 +52,11 @@ ensure_traversable() {
 install_packages
 ensure_user
 bin="$(pg_bin)"
+
+if [ "${1:-}" = "stop" ]; then
+  as_owner "$bin/pg_ctl" -D "$data" -m fast stop >&2 || true
+  exit 0
+fi
 mkdir -p "$repo/.data"
 ensure_traversable
 if [ "$(id -u)" = 0 ]; then chown "$os_user" "$repo/.data"; fi

@@ -1,27 +1,43 @@
 using CommandCenter.Web.Components;
+using CommandCenter.Web.Data;
+using CommandCenter.Web.Features.Grids;
+using CommandCenter.Web.Features.Incidents;
+using CommandCenter.Web.Features.Map;
+using CommandCenter.Web.Infrastructure;
+using CommandCenter.Web.Live;
+using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+builder.Services.AddProblemDetails();
+builder.Services.AddCenterBasics(builder.Configuration);
+builder.Services.AddCommandCenterData(builder.Configuration);
+builder.Services.AddLive(builder.Configuration);
+builder.Services.AddGrids(builder.Configuration);
+builder.Services.AddIncidents(builder.Configuration);
+builder.Services.AddMap(builder.Configuration);
 
 var app = builder.Build();
 
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    // The default HSTS value is 30 days. You may want to change this for production scenarios, see https://aka.ms/aspnetcore-hsts.
-    app.UseHsts();
-}
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseHttpsRedirection();
+if (args.FirstOrDefault() == GridImportCommand.Name)
+    return await GridImportCommand.RunAsync(args, app.Services, Console.Out);
 
+if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseCenterLocalization();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
+app.MapCenterBasics();
+app.MapLive();
+app.MapIncidentEndpoints();
+app.MapGridEndpoints();
+app.MapMapEndpoints();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
-app.Run();
+await app.RunAsync();
+return 0;
+
+public partial class Program;

@@ -1,0 +1,35 @@
+namespace CommandCenter.Domain.Incidents;
+
+// The closed loop of a case (GB/T 30428): reported → dispatched → handling → resolved → closed.
+// A case is closed only after verification, so Closed is reachable only from Resolved.
+public enum IncidentStatus
+{
+    Reported,
+    Dispatched,
+    Handling,
+    Resolved,
+    Closed,
+}
+
+public static class IncidentLifecycle
+{
+    private static readonly Dictionary<IncidentStatus, IncidentStatus[]> Allowed = new()
+    {
+        [IncidentStatus.Reported] = [IncidentStatus.Dispatched, IncidentStatus.Resolved],
+        [IncidentStatus.Dispatched] = [IncidentStatus.Handling, IncidentStatus.Resolved],
+        [IncidentStatus.Handling] = [IncidentStatus.Resolved],
+        [IncidentStatus.Resolved] = [IncidentStatus.Closed, IncidentStatus.Handling],
+        [IncidentStatus.Closed] = [],
+    };
+
+    public static bool IsOpen(IncidentStatus status) => status is not (IncidentStatus.Resolved or IncidentStatus.Closed);
+
+    public static bool CanMove(IncidentStatus from, IncidentStatus to) => Allowed[from].Contains(to);
+
+    public static IncidentStatus Move(IncidentStatus from, IncidentStatus to) =>
+        CanMove(from, to)
+            ? to
+            : throw new InvalidOperationException($"An incident cannot go from {from} to {to}.");
+
+    public static string ToCode(IncidentStatus status) => status.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,68 @@
+using CommandCenter.Web.Features.Grids;
+using CommandCenter.Web.Features.Incidents;
+using CommandCenter.Web.Features.Map;
+using Microsoft.AspNetCore.Components;
+
+namespace CommandCenter.Web.Components.Pages;
+
+public sealed partial class Home
+{
+    private IncidentFeed.BoardSubscription? _subscription;
+    private IReadOnlyList<IncidentView> _items = [];
+    private GridMap? _map;
+    private GridDetail? _grid;
+    private long? _selectedId;
+    private bool _loading = true;
+
+    [Inject] private IncidentFeed Feed { get; set; } = default!;
+
+    [Inject] private GridQueries Grids { get; set; } = default!;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _subscription = await Feed.OpenBoardAsync(state => _ = InvokeAsync(() => OnBoardChangedAsync(state)));
+        _loading = false;
+    }
+
+    private async Task OnBoardChangedAsync(IncidentFeed.BoardState state)
+    {
+        try
+        {
+            _items = state.Items;
+            // The open grid's panel follows the stream too.
+            if (_grid is not null && state.Items.Count(i => i.GridCode == _grid.Grid.Code) != _grid.OpenIncidents.Count)
+                _grid = await Grids.GetDetailAsync(_grid.Grid.Code);
+            StateHasChanged();
+        }
+        catch (Exception ex)
+        {
+            await DispatchExceptionAsync(ex);
+        }
+    }
+
+    private async Task SelectIncidentAsync(IncidentView incident)
+    {
+        _selectedId = incident.Id;
+        if (_map is not null) await _map.FocusIncidentAsync(incident);
+        if (incident.GridCode is not null) await SelectGridAsync(incident.GridCode);
+    }
+
+    private async Task SelectIncidentByIdAsync(long id)
+    {
+        if (_items.FirstOrDefault(i => i.Id == id) is { } incident) await SelectIncidentAsync(incident);
+    }
+
+    private async Task SelectGridAsync(string code)
+    {
+        _grid = await Grids.GetDetailAsync(code);
+        if (_map is not null) await _map.HighlightGridAsync(_grid?.Grid.Code);
+    }
+
+    private async Task CloseGridAsync()
+    {
+        _grid = null;
+        if (_map is not null) await _map.HighlightGridAsync(null);
+    }
+
+    public void Dispose() => _subscription?.Dispose();
+}

@@ -1,0 +1,134 @@
+using System.ComponentModel.DataAnnotations;
+using CommandCenter.Domain.Incidents;
+using CommandCenter.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NetTopologySuite.Geometries;
+
+namespace CommandCenter.Web.Features.Incidents;
+
+public sealed record DemoOptions
+{
+    public const string Section = "Demo";
+
+    public bool Enabled { get; init; }
+
+    [Range(typeof(TimeSpan), "00:00:00.200", "01:00:00")]
+    public TimeSpan IncidentInterval { get; init; } = TimeSpan.FromSeconds(4);
+
+    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
+    public TimeSpan ResolveAfter { get; init; } = TimeSpan.FromMinutes(3);
+
+    // Keeps the map readable: beyond this many open demo incidents the oldest are resolved.
+    [Range(1, 10_000)]
+    public int MaxOpen { get; init; } = 40;
+}
+
+// Creates an incident every few seconds at a random point of the district through the same
+// service the API uses, and resolves old ones. Only for demos: off unless Demo:Enabled.
+public sealed class DemoIncidentFeed(
+    IncidentService incidents,
+    IDbContextFactory<CommandCenterDb> dbFactory,
+    IOptions<DemoOptions> options,
+    TimeProvider clock,
+    ILogger<DemoIncidentFeed> logger) : BackgroundService
+{
+    private static readonly (IncidentType Type, string Title)[] Samples =
+    [
+        (IncidentType.TrafficAccident, "两车追尾，占用车道"),
+        (IncidentType.TrafficAccident, "电动车与行人碰擦"),
+        (IncidentType.Fire, "居民楼厨房冒烟"),
+        (IncidentType.Theft, "商铺报称财物被盗"),
+        (IncidentType.Fight, "酒后口角引发推搡"),
+        (IncidentType.Dispute, "邻里噪音纠纷"),
+        (IncidentType.Dispute, "商户与顾客消费纠纷"),
+        (IncidentType.MassIncident, "小区门口人员聚集"),
+        (IncidentType.Medical, "老人路边摔倒需救助"),
+        (IncidentType.PublicUtility, "路面自来水管爆裂"),
+        (IncidentType.PublicUtility, "片区停电"),
+        (IncidentType.UrbanManagement, "占道经营"),
+        (IncidentType.UrbanManagement, "井盖缺失"),
+        (IncidentType.Other, "走失儿童求助"),
+    ];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        if (!o.Enabled) return;
+        var random = new Random();
+        var district = await WaitForDistrictAsync(stoppingToken);
+        logger.LogInformation("Demo incident feed on: one incident every {Interval}", o.IncidentInterval);
+        using var timer = new PeriodicTimer(o.IncidentInterval, clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await CreateOneAsync(district, random, stoppingToken);
+                await ResolveOldAsync(o, stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Demo incident feed step failed; continuing");
+            }
+        }
+    }
+
+    private async Task<Geometry> WaitForDistrictAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(ct);
+                var boundary = await db.Districts.Select(d => d.Boundary).FirstOrDefaultAsync(ct);
+                if (boundary is not null && await db.Grids.AnyAsync(ct)) return boundary;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogDebug(ex, "Waiting for the territory to be loaded");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), clock, ct);
+        }
+    }
+
+    private async Task CreateOneAsync(Geometry district, Random random, CancellationToken ct)
+    {
+        var point = RandomPointIn(district, random);
+        var (type, title) = Samples[random.Next(Samples.Length)];
+        var priority = random.Next(10) == 0 ? IncidentPriority.Critical : IncidentCodes.DefaultPriority(type);
+        var report = new ValidIncidentReport(type, priority, point.Y, point.X, title, "演示数据（自动生成）", null, null);
+        await incidents.CreateAsync(report, source: "demo", ct);
+    }
+
+    private async Task ResolveOldAsync(DemoOptions o, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var open = await incidents.OpenIdsReportedBeforeAsync(now, ct);
+        var tooOld = await incidents.OpenIdsReportedBeforeAsync(now - o.ResolveAfter, ct);
+        var toResolve = tooOld.Union(open.Take(Math.Max(0, open.Count - o.MaxOpen)));
+        foreach (var id in toResolve)
+        {
+            try
+            {
+                await incidents.ChangeStatusAsync(id, IncidentStatus.Resolved, ct);
+            }
+            catch (InvalidOperationException)
+            {
+                // Someone else moved it meanwhile; nothing to do.
+            }
+        }
+    }
+
+    internal static Point RandomPointIn(Geometry area, Random random)
+    {
+        var env = area.EnvelopeInternal;
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            var p = area.Factory.CreatePoint(new Coordinate(
+                env.MinX + random.NextDouble() * env.Width,
+                env.MinY + random.NextDouble() * env.Height));
+            if (area.Contains(p)) return p;
+        }
+        return area.InteriorPoint;
+    }
+}

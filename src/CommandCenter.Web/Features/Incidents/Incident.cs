@@ -1,0 +1,22 @@
+using CommandCenter.Domain.Incidents;
+using NetTopologySuite.Geometries;
+
+namespace CommandCenter.Web.Features.Incidents;
+
+public sealed class Incident
+{
+    public long Id { get; set; }
+    public IncidentType Type { get; set; }
+    public IncidentPriority Priority { get; set; }
+    public IncidentStatus Status { get; set; }
+    public required string Title { get; set; }
+    public string? Description { get; set; }
+    public string? Address { get; set; }
+    public required Point Location { get; set; }
+    public string? GridCode { get; set; }
+    public required string Source { get; set; }
+    // The reporter's own id for the case (110 case number, idempotency key): a repeat is not a new incident.
+    public string? ExternalId { get; set; }
+    public DateTimeOffset ReportedAt { get; set; }
+    public DateTimeOffset? ResolvedAt { get; set; }
+}

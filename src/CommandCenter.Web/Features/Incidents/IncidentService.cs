@@ -1,0 +1,140 @@
+using CommandCenter.Domain.Incidents;
+using CommandCenter.Web.Data;
+using CommandCenter.Web.Live;
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Geometries;
+using Npgsql;
+
+namespace CommandCenter.Web.Features.Incidents;
+
+public sealed record IncidentCreated(IncidentView Incident, bool IsNew);
+
+public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory, TimeProvider clock)
+{
+    private static readonly GeometryFactory Wgs84 = new(new PrecisionModel(), 4326);
+
+    public async Task<IncidentCreated> CreateAsync(ValidIncidentReport report, string source, CancellationToken ct = default)
+    {
+        if (report.ExternalId is not null && await FindByExternalIdAsync(source, report.ExternalId, ct) is { } existing)
+            return new IncidentCreated(existing, IsNew: false);
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var location = Wgs84.CreatePoint(new Coordinate(report.Longitude, report.Latitude));
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var incident = new Incident
+        {
+            Type = report.Type,
+            Priority = report.Priority,
+            Status = IncidentStatus.Reported,
+            Title = report.Title,
+            Description = report.Description,
+            Address = report.Address,
+            Location = location,
+            GridCode = await GridContainingAsync(db, location, ct),
+            Source = source,
+            ExternalId = report.ExternalId,
+            ReportedAt = clock.GetUtcNow(),
+        };
+        db.Incidents.Add(incident);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // The same report raced in twice: the first one stands.
+            await tx.RollbackAsync(ct);
+            return new IncidentCreated((await FindByExternalIdAsync(source, report.ExternalId!, ct))!, IsNew: false);
+        }
+        var view = (await ViewsOf(db, db.Incidents.Where(i => i.Id == incident.Id)).FirstAsync(ct));
+        await LiveEventStore.AppendAsync(db, LiveStreams.Incidents, IncidentEvents.Created, view, ct);
+        await tx.CommitAsync(ct);
+        return new IncidentCreated(view, IsNew: true);
+    }
+
+    public async Task<IncidentView?> ChangeStatusAsync(long id, IncidentStatus to, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var incident = await db.Incidents
+            .FromSql($"SELECT * FROM incidents WHERE id = {id} FOR UPDATE")
+            .FirstOrDefaultAsync(ct);
+        if (incident is null) return null;
+        incident.Status = IncidentLifecycle.Move(incident.Status, to);
+        if (!IncidentLifecycle.IsOpen(to)) incident.ResolvedAt ??= clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        var view = await ViewsOf(db, db.Incidents.Where(i => i.Id == id)).FirstAsync(ct);
+        await LiveEventStore.AppendAsync(db, LiveStreams.Incidents, IncidentEvents.Updated, view, ct);
+        await tx.CommitAsync(ct);
+        return view;
+    }
+
+    public async Task<IncidentView?> GetAsync(long id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await ViewsOf(db, db.Incidents.Where(i => i.Id == id)).FirstOrDefaultAsync(ct);
+    }
+
+    // Open incidents plus the stream position they reflect, read in one snapshot so that
+    // replaying events after LastSeq on top of it is exact.
+    public async Task<IncidentSnapshot> OpenSnapshotAsync(int limit = 500, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var lastSeq = await db.LiveStreams.Where(s => s.Stream == LiveStreams.Incidents).Select(s => s.LastSeq).FirstOrDefaultAsync(ct);
+        var open = await ViewsOf(db, db.Incidents.Where(i => i.Status != IncidentStatus.Resolved && i.Status != IncidentStatus.Closed))
+            .OrderByDescending(i => i.ReportedAt)
+            .Take(limit)
+            .ToListAsync(ct);
+        return new IncidentSnapshot(lastSeq, open);
+    }
+
+    public async Task<IReadOnlyList<long>> OpenIdsReportedBeforeAsync(DateTimeOffset before, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Incidents
+            .Where(i => i.Status != IncidentStatus.Resolved && i.Status != IncidentStatus.Closed && i.ReportedAt < before)
+            .OrderBy(i => i.ReportedAt)
+            .Select(i => i.Id)
+            .ToListAsync(ct);
+    }
+
+    // Boundary points belong to exactly one grid: the covering grid with the lowest code.
+    internal static Task<string?> GridContainingAsync(CommandCenterDb db, Point location, CancellationToken ct) =>
+        db.Grids.Where(g => g.Boundary.Covers(location)).OrderBy(g => g.Code).Select(g => g.Code).FirstOrDefaultAsync(ct);
+
+    private async Task<IncidentView?> FindByExternalIdAsync(string source, string externalId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await ViewsOf(db, db.Incidents.Where(i => i.Source == source && i.ExternalId == externalId)).FirstOrDefaultAsync(ct);
+    }
+
+    internal static IQueryable<IncidentView> ViewsOf(CommandCenterDb db, IQueryable<Incident> incidents) =>
+        from i in incidents
+        join g in db.Grids on i.GridCode equals g.Code into gj
+        from g in gj.DefaultIfEmpty()
+        join c in db.Communities on g.CommunityCode equals c.Code into cj
+        from c in cj.DefaultIfEmpty()
+        join s in db.Subdistricts on c.SubdistrictCode equals s.Code into sj
+        from s in sj.DefaultIfEmpty()
+        select new IncidentView(
+            i.Id,
+            IncidentCodes.ToCode(i.Type),
+            IncidentCodes.ToCode(i.Priority),
+            (int)i.Priority,
+            IncidentLifecycle.ToCode(i.Status),
+            i.Status != IncidentStatus.Resolved && i.Status != IncidentStatus.Closed,
+            i.Title,
+            i.Description,
+            i.Address,
+            i.Location.Y,
+            i.Location.X,
+            i.GridCode,
+            g.Name,
+            c.Name,
+            s.Name,
+            i.Source,
+            i.ExternalId,
+            i.ReportedAt,
+            i.ResolvedAt);
+}

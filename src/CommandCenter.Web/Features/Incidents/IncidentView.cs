@@ -1,0 +1,31 @@
+namespace CommandCenter.Web.Features.Incidents;
+
+// An incident as the API, the live stream and the UI show it: with its place in the grid chain.
+public sealed record IncidentView(
+    long Id,
+    string Type,
+    string Priority,
+    int PriorityLevel,
+    string Status,
+    bool IsOpen,
+    string Title,
+    string? Description,
+    string? Address,
+    double Latitude,
+    double Longitude,
+    string? GridCode,
+    string? GridName,
+    string? CommunityName,
+    string? SubdistrictName,
+    string Source,
+    string? ExternalId,
+    DateTimeOffset ReportedAt,
+    DateTimeOffset? ResolvedAt);
+
+public sealed record IncidentSnapshot(long LastSeq, IReadOnlyList<IncidentView> Items);
+
+public static class IncidentEvents
+{
+    public const string Created = "incident.created";
+    public const string Updated = "incident.updated";
+}

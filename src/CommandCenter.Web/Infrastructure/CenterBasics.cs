@@ -1,0 +1,84 @@
+using System.Globalization;
+using CommandCenter.Web.Data;
+using CommandCenter.Web.Live;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace CommandCenter.Web.Infrastructure;
+
+// Cross-cutting pieces every feature relies on: clock, center time zone, localization, health.
+public static class CenterBasics
+{
+    public static readonly CultureInfo[] Cultures = [new("zh-CN"), new("en-US")];
+
+    public static IServiceCollection AddCenterBasics(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<CenterOptions>().Bind(config.GetSection(CenterOptions.Section))
+            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Center:TimeZone is not a known time zone.")
+            .ValidateOnStart();
+        services.AddSingleton<CenterTime>();
+        services.AddLocalization();
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<LiveHealthCheck>("live", tags: ["ready"]);
+        return services;
+    }
+
+    public static WebApplication UseCenterLocalization(this WebApplication app)
+    {
+        app.UseRequestLocalization(new RequestLocalizationOptions
+        {
+            DefaultRequestCulture = new RequestCulture(Cultures[0]),
+            SupportedCultures = Cultures,
+            SupportedUICultures = Cultures,
+            // Only the user's explicit choice (cookie, or ?culture= for links) — zh-CN otherwise,
+            // whatever language the wall display's browser happens to be set to.
+            RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()],
+        });
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapCenterBasics(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapGet("/culture/set", (string culture, string? redirectUri, HttpContext http) =>
+        {
+            if (!Cultures.Any(c => c.Name == culture)) return Results.BadRequest();
+            http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+                new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, SameSite = SameSiteMode.Lax });
+            // Only local redirects: the parameter comes from the page's own link.
+            return Results.LocalRedirect(string.IsNullOrEmpty(redirectUri) || !redirectUri.StartsWith('/') ? "/" : redirectUri);
+        }).ExcludeFromDescription();
+        return app;
+    }
+}
+
+internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var cmd = dataSource.CreateCommand("SELECT 1");
+            await cmd.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("PostgreSQL is unreachable.", ex);
+        }
+    }
+}
+
+internal sealed class LiveHealthCheck(OutboxListener listener) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(listener.Ready.IsCompletedSuccessfully
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("The live outbox listener is not listening yet."));
+}

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CommandCenter.Web.Infrastructure;
+
+// Reads a JSON request body ourselves (instead of minimal-API binding) so that every bad body
+// — too large, malformed, wrong type — gets a problem-details answer that names the field.
+public static class JsonRequest
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        // "NaN"/"Infinity" arrive as values and fail validation with the field's name.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, int maxBytes, CancellationToken ct)
+        where T : class
+    {
+        if (request.ContentLength > maxBytes) return (null, TooLarge(maxBytes));
+        if (request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
+            return (null, Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
+                detail: "Send the body as application/json."));
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > maxBytes) return (null, TooLarge(maxBytes));
+            buffer.Write(chunk, 0, read);
+        }
+        if (buffer.Length == 0) return (null, Invalid("body", "The request body is empty; send a JSON object."));
+
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Options);
+            return value is null ? (null, Invalid("body", "The request body must be a JSON object, not null.")) : (value, null);
+        }
+        catch (JsonException ex)
+        {
+            var field = FieldOf(ex.Path);
+            return (null, Invalid(field, $"Malformed JSON{(field == "body" ? "" : $" at '{field}'")}: {FirstSentence(ex.Message)}"));
+        }
+    }
+
+    public static IResult Invalid(string field, string message) =>
+        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "The request is not valid.");
+
+    private static IResult TooLarge(int maxBytes) =>
+        Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large",
+            detail: $"The body may be at most {maxBytes} bytes.", extensions: new Dictionary<string, object?> { ["field"] = "body" });
+
+    // "$.latitude" → "latitude"; "$" or unknown → "body".
+    private static string FieldOf(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(". Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] + "." : message;
+    }
+}

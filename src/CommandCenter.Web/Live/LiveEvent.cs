@@ -1,0 +1,31 @@
+using System.Text.Json;
+
+namespace CommandCenter.Web.Live;
+
+// What every subscriber — a Blazor component in-process or a hub client — receives.
+public sealed record LiveEvent(string Stream, long Seq, string Type, JsonElement Payload, DateTimeOffset At);
+
+// Answer to a client that joins a stream: what it missed since afterSeq, or Reset when
+// that is no longer kept (or too much) and it must reload its snapshot.
+public sealed record LiveCatchUp(string Stream, long LastSeq, bool Reset, IReadOnlyList<LiveEvent> Events);
+
+public static class LiveStreams
+{
+    public const string Incidents = "incidents";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Incidents };
+}
+
+// Hub route and method names, in one place for the server, the .NET client and map.js.
+public static class LiveHubContract
+{
+    public const string Path = "/hubs/live";
+    public const string Join = nameof(LiveHub.Join);
+    public const string EventMethod = nameof(ILiveClient.ReceiveEvent);
+    public const string NotifyChannel = "live_events";
+}
+
+public interface ILiveClient
+{
+    Task ReceiveEvent(LiveEvent liveEvent);
+}

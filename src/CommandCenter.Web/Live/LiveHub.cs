@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.SignalR;
+
+namespace CommandCenter.Web.Live;
+
+public sealed class LiveHub(LiveEventStore store) : Hub<ILiveClient>
+{
+    // Groups are per instance: each instance relays the outbox to its own connections, so a
+    // Redis backplane (when configured) never delivers an event twice.
+    internal static string GroupName(string stream) => $"{stream}@{LiveInstance.Id}";
+
+    public async Task<LiveCatchUp> Join(string stream, long afterSeq)
+    {
+        if (!LiveStreams.All.Contains(stream)) throw new HubException($"Unknown stream '{stream}'.");
+        // Join first, then read: an event committed in between arrives twice, never zero times;
+        // clients drop what they already have by seq.
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(stream), Context.ConnectionAborted);
+        return await store.CatchUpAsync(stream, afterSeq, Context.ConnectionAborted);
+    }
+}
+
+public static class LiveInstance
+{
+    public static readonly string Id = Guid.NewGuid().ToString("N")[..12];
+}
+
+public sealed class LiveHubRelay(LiveBus bus, IHubContext<LiveHub, ILiveClient> hub, ILogger<LiveHubRelay> logger) : IHostedService
+{
+    private IDisposable? _subscription;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscription = bus.Subscribe(null, e => _ = SendAsync(e));
+        return Task.CompletedTask;
+    }
+
+    private async Task SendAsync(LiveEvent e)
+    {
+        try
+        {
+            await hub.Clients.Group(LiveHub.GroupName(e.Stream)).ReceiveEvent(e);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Relaying {Stream}#{Seq} to hub clients failed", e.Stream, e.Seq);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _subscription?.Dispose();
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,62 @@
+using CommandCenter.Web.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using CommandCenter.Web.Live;
+
+namespace CommandCenter.IntegrationTests;
+
+// One app instance on a given database; two factories on one database are two instances.
+public sealed class AppFactory(string connectionString) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:CommandCenter", connectionString);
+        builder.UseSetting("Demo:Enabled", "false");
+        builder.UseSetting("Live:PollInterval", "00:00:01");
+    }
+
+    public CommandCenterDb CreateDb() => Services.GetRequiredService<IDbContextFactory<CommandCenterDb>>().CreateDbContext();
+
+    public async Task<HubConnection> ConnectHubAsync()
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(Server.BaseAddress, LiveHubContract.Path), o => o.HttpMessageHandlerFactory = _ => Server.CreateHandler())
+            .Build();
+        await connection.StartAsync();
+        return connection;
+    }
+
+    // The app is serving once its outbox listener listens (and so migrations and seeding ran).
+    public async Task StartedAsync()
+    {
+        _ = Server;
+        await Services.GetRequiredService<OutboxListener>().Ready.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+}
+
+// A database with the app's schema and the seeded demo territory, shared by one test class;
+// tests that change data remove what they add with ResetAsync.
+public sealed class AppFixture : IAsyncLifetime
+{
+    public TestDatabase Database { get; private set; } = default!;
+    public AppFactory App { get; private set; } = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync();
+        App = new AppFactory(Database.ConnectionString);
+        await App.StartedAsync();
+    }
+
+    public Task ResetAsync() => Database.ExecuteAsync("TRUNCATE incidents RESTART IDENTITY");
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
