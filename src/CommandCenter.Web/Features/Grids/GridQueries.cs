@@ -45,9 +45,9 @@ public sealed class GridQueries(IDbContextFactory<CommandCenterDb> dbFactory)
             .Select(w => new GridWorkerView(w.Name, w.Role, w.Phone)).ToListAsync(ct);
         var open = await IncidentService.ViewsOf(db, db.Incidents.Where(i =>
                 i.GridCode == gridCode && i.Status != IncidentStatus.Resolved && i.Status != IncidentStatus.Closed))
-            .OrderBy(i => i.PriorityLevel).ThenByDescending(i => i.ReportedAt)
             .ToListAsync(ct);
-        return new GridDetail(chain.District, chain.Subdistrict, chain.Community, chain.Grid, workers, open);
+        return new GridDetail(chain.District, chain.Subdistrict, chain.Community, chain.Grid, workers,
+            [.. open.OrderBy(i => i.PriorityLevel).ThenByDescending(i => i.ReportedAt)]);
     }
 
     public async Task<GridDetail?> GetDetailAtAsync(double latitude, double longitude, CancellationToken ct = default)

@@ -82,11 +82,12 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var lastSeq = await db.LiveStreams.Where(s => s.Stream == LiveStreams.Incidents).Select(s => s.LastSeq).FirstOrDefaultAsync(ct);
-        var open = await ViewsOf(db, db.Incidents.Where(i => i.Status != IncidentStatus.Resolved && i.Status != IncidentStatus.Closed))
-            .OrderByDescending(i => i.ReportedAt)
-            .Take(limit)
+        var open = await ViewsOf(db, db.Incidents
+                .Where(i => i.Status != IncidentStatus.Resolved && i.Status != IncidentStatus.Closed)
+                .OrderByDescending(i => i.ReportedAt)
+                .Take(limit))
             .ToListAsync(ct);
-        return new IncidentSnapshot(lastSeq, open);
+        return new IncidentSnapshot(lastSeq, [.. open.OrderByDescending(i => i.ReportedAt)]);
     }
 
     public async Task<IReadOnlyList<long>> OpenIdsReportedBeforeAsync(DateTimeOffset before, CancellationToken ct = default)

@@ -77,3 +77,16 @@ public class IncidentListInEnglishTests() : Features.ComponentTestContext("en-US
         Assert.Contains("Fire", cut.Find("[data-incident-id='7']").TextContent);
     }
 }
+
+public class IncidentListPlaceTests : Features.ComponentTestContext
+{
+    [Fact]
+    public void A_grid_name_that_already_names_its_community_is_not_prefixed_again()
+    {
+        var incident = IncidentBoardTests.Incident(4) with { GridName = "清波第1社区第03网格", CommunityName = "清波第1社区" };
+
+        var cut = Render<IncidentList>(p => p.Add(x => x.Items, [incident]));
+
+        Assert.Equal("清波第1社区第03网格", cut.Find("[data-testid=incident-place]").TextContent);
+    }
+}
