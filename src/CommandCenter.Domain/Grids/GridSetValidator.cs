@@ -236,6 +236,7 @@ public static class GridSetValidator
             var neighbours = index.Query(hole.EnvelopeInternal)
                 .Where(j => shapes[j]!.IsWithinDistance(hole, 1e-7))
                 .Select(j => Label(grids, j))
+                .Distinct(StringComparer.Ordinal)
                 .Order(StringComparer.Ordinal)
                 .ToList();
             var next = neighbours.Count == 0 ? ""
