@@ -56,6 +56,8 @@ public class MapPageTests : IAsyncLifetime
         await page.Locator($"path.cc-incident-{id}").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await Assertions.Expect(page.Locator($"[data-incident-id='{id}']")).ToContainTextAsync("端到端测试：两车追尾");
         await Assertions.Expect(page.Locator($"[data-incident-id='{id}']")).ToContainTextAsync(community);
+        // Rendered from a live event, still in the user's language.
+        await Assertions.Expect(page.Locator($"[data-incident-id='{id}']")).ToContainTextAsync("交通事故");
 
         await page.Locator($"path.cc-grid-{grid}").ClickAsync(new() { Force = true });
         var chain = page.Locator("[data-testid=grid-chain]");

@@ -12,7 +12,11 @@ public sealed class LiveBus(ILogger<LiveBus> logger)
 
     public IDisposable Subscribe(string? stream, Action<LiveEvent> handler)
     {
-        var subscription = new Subscription(this, stream, handler);
+        // Handlers run in the subscriber's execution context, not the publisher's: a circuit
+        // subscribed in zh-CN must render live updates in zh-CN (culture is an async-local).
+        var context = ExecutionContext.Capture();
+        Action<LiveEvent> run = context is null ? handler : e => ExecutionContext.Run(context, _ => handler(e), null);
+        var subscription = new Subscription(this, stream, run);
         ImmutableInterlocked.Update(ref _subscriptions, list => list.Add(subscription));
         return subscription;
     }

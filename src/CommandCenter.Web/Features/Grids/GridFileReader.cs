@@ -44,7 +44,8 @@ public sealed record GridPropertyMapping(
     }
 }
 
-public sealed record GridFile(IReadOnlyList<GridFeature> Grids, IReadOnlyList<GridProblem> Problems);
+// SourceIndexes[i] is where Grids[i] stands in the file (features with problems are left out).
+public sealed record GridFile(IReadOnlyList<GridFeature> Grids, IReadOnlyList<GridProblem> Problems, IReadOnlyList<int> SourceIndexes);
 
 public static class GridFileReader
 {
@@ -75,6 +76,7 @@ public static class GridFileReader
         var collection = ReadCollection(json);
         var grids = new List<GridFeature>();
         var problems = new List<GridProblem>();
+        var indexes = new List<int>();
         for (var index = 0; index < collection.Count; index++)
         {
             var feature = collection[index];
@@ -107,7 +109,8 @@ public static class GridFileReader
             }
             feature.Geometry!.SRID = 4326;
             grids.Add(grid);
+            indexes.Add(index);
         }
-        return new GridFile(grids, problems);
+        return new GridFile(grids, problems, indexes);
     }
 }

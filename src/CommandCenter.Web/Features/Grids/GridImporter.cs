@@ -20,7 +20,9 @@ public sealed class GridImporter(IDbContextFactory<CommandCenterDb> dbFactory, I
         string districtCode, string districtName, Geometry district, GridFile file, GridValidationOptions options,
         bool onlyIfEmpty = false, CancellationToken ct = default)
     {
-        var problems = file.Problems.Concat(GridSetValidator.Validate(file.Grids, district, options)).ToList();
+        var validation = GridSetValidator.Validate(file.Grids, district, options with { DistrictCode = districtCode })
+            .Select(p => p.FeatureIndex >= 0 ? p with { FeatureIndex = file.SourceIndexes[p.FeatureIndex] } : p);
+        var problems = file.Problems.Concat(validation).ToList();
         if (problems.Count > 0)
         {
             logger.LogWarning("Grid import refused: {Count} problem(s); nothing was changed", problems.Count);

@@ -80,7 +80,7 @@ public sealed class DemoIncidentFeed(
             try
             {
                 await using var db = await dbFactory.CreateDbContextAsync(ct);
-                var boundary = await db.Districts.Select(d => d.Boundary).FirstOrDefaultAsync(ct);
+                var boundary = await db.Districts.OrderBy(d => d.Code).Select(d => d.Boundary).FirstOrDefaultAsync(ct);
                 if (boundary is not null && await db.Grids.AnyAsync(ct)) return boundary;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
