@@ -1,5 +1,6 @@
 using CommandCenter.Web.Components;
 using CommandCenter.Web.Data;
+using CommandCenter.Web.Features.Access;
 using CommandCenter.Web.Features.Grids;
 using CommandCenter.Web.Features.Incidents;
 using CommandCenter.Web.Features.Map;
@@ -14,6 +15,7 @@ builder.Services.AddMudServices();
 builder.Services.AddProblemDetails();
 builder.Services.AddCenterBasics(builder.Configuration);
 builder.Services.AddCommandCenterData(builder.Configuration);
+builder.Services.AddAccess(builder.Configuration);
 builder.Services.AddLive(builder.Configuration);
 builder.Services.AddGrids(builder.Configuration);
 builder.Services.AddIncidents(builder.Configuration);
@@ -25,12 +27,17 @@ if (args.FirstOrDefault() == GridImportCommand.Name)
     return await GridImportCommand.RunAsync(args, app.Services, Console.Out);
 
 if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+// Friendly status pages for people; APIs and hubs keep their bare status codes and problem details.
+app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments("/hubs"),
+    pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 app.UseCenterLocalization();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapCenterBasics();
+app.MapAccessEndpoints();
 app.MapLive();
 app.MapIncidentEndpoints();
 app.MapGridEndpoints();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using CommandCenter.Web.Features.Access;
 using CommandCenter.Web.Live;
 
 namespace CommandCenter.IntegrationTests;
@@ -11,12 +12,26 @@ namespace CommandCenter.IntegrationTests;
 // One app instance on a given database; two factories on one database are two instances.
 public sealed class AppFactory(string connectionString) : WebApplicationFactory<Program>
 {
+    public const string DemoPassword = "Test#Passw0rd";
+    public const string DemoApiKey = "cc_test_IntegrationTestKey000000000000";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:CommandCenter", connectionString);
         builder.UseSetting("Demo:Enabled", "false");
         builder.UseSetting("Live:PollInterval", "00:00:01");
+        builder.UseSetting("Access:SeedDemoUsers", "true");
+        builder.UseSetting("Access:DemoPassword", DemoPassword);
+        builder.UseSetting("Access:DemoApiKey", DemoApiKey);
+    }
+
+    // A client of the API as a machine: the demo key (incidents:read, incidents:write).
+    public HttpClient CreateApiClient(string? apiKey = DemoApiKey)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        if (apiKey is not null) client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.Header, apiKey);
+        return client;
     }
 
     public CommandCenterDb CreateDb() => Services.GetRequiredService<IDbContextFactory<CommandCenterDb>>().CreateDbContext();
@@ -24,7 +39,11 @@ public sealed class AppFactory(string connectionString) : WebApplicationFactory<
     public async Task<HubConnection> ConnectHubAsync()
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(Server.BaseAddress, LiveHubContract.Path), o => o.HttpMessageHandlerFactory = _ => Server.CreateHandler())
+            .WithUrl(new Uri(Server.BaseAddress, LiveHubContract.Path), o =>
+            {
+                o.HttpMessageHandlerFactory = _ => Server.CreateHandler();
+                o.Headers[ApiKeyAuthenticationHandler.Header] = DemoApiKey;
+            })
             .Build();
         await connection.StartAsync();
         return connection;

@@ -1,12 +1,14 @@
 using CommandCenter.Domain.Incidents;
+using CommandCenter.Web.Features.Access;
 using CommandCenter.Web.Features.Grids;
 using CommandCenter.Web.Features.Incidents;
 using CommandCenter.Web.Live;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace CommandCenter.Web.Data;
 
-public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) : DbContext(options)
+public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) : IdentityDbContext<AppUser>(options)
 {
     public DbSet<District> Districts => Set<District>();
     public DbSet<Subdistrict> Subdistricts => Set<Subdistrict>();
@@ -16,12 +18,42 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
     public DbSet<Incident> Incidents => Set<Incident>();
     public DbSet<LiveEventRecord> LiveEvents => Set<LiveEventRecord>();
     public DbSet<LiveStreamCounter> LiveStreams => Set<LiveStreamCounter>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        modelBuilder.HasPostgresExtension("postgis");
+        base.OnModelCreating(builder);
+        builder.HasPostgresExtension("postgis");
 
-        modelBuilder.Entity<District>(e =>
+        builder.Entity<AppUser>(e =>
+        {
+            e.Property(x => x.DisplayName).HasMaxLength(100);
+            e.Property(x => x.UnitCode).HasMaxLength(40);
+        });
+        builder.Entity<ApiKey>(e =>
+        {
+            e.ToTable("api_keys");
+            e.Property(x => x.Name).HasMaxLength(100);
+            e.Property(x => x.Prefix).HasMaxLength(16);
+            e.Property(x => x.CreatedBy).HasMaxLength(256);
+            e.HasIndex(x => x.Prefix);
+        });
+        builder.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("audit_log");
+            e.Property(x => x.ActorKind).HasMaxLength(20);
+            e.Property(x => x.ActorId).HasMaxLength(100);
+            e.Property(x => x.ActorName).HasMaxLength(256);
+            e.Property(x => x.Action).HasMaxLength(60);
+            e.Property(x => x.Target).HasMaxLength(300);
+            e.Property(x => x.Details).HasColumnType("jsonb");
+            e.Property(x => x.RemoteAddress).HasMaxLength(64);
+            e.HasIndex(x => x.At);
+            e.HasIndex(x => x.Action);
+        });
+
+        builder.Entity<District>(e =>
         {
             e.ToTable("districts");
             e.HasKey(x => x.Code);
@@ -29,7 +61,7 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
             e.Property(x => x.Name).HasMaxLength(100);
             e.Property(x => x.Boundary).HasColumnType("geometry(MultiPolygon,4326)");
         });
-        modelBuilder.Entity<Subdistrict>(e =>
+        builder.Entity<Subdistrict>(e =>
         {
             e.ToTable("subdistricts");
             e.HasKey(x => x.Code);
@@ -38,7 +70,7 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
             e.Property(x => x.Boundary).HasColumnType("geometry(MultiPolygon,4326)");
             e.HasOne<District>().WithMany().HasForeignKey(x => x.DistrictCode).OnDelete(DeleteBehavior.Cascade);
         });
-        modelBuilder.Entity<Community>(e =>
+        builder.Entity<Community>(e =>
         {
             e.ToTable("communities");
             e.HasKey(x => x.Code);
@@ -47,7 +79,7 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
             e.Property(x => x.Boundary).HasColumnType("geometry(MultiPolygon,4326)");
             e.HasOne<Subdistrict>().WithMany().HasForeignKey(x => x.SubdistrictCode).OnDelete(DeleteBehavior.Cascade);
         });
-        modelBuilder.Entity<Grid>(e =>
+        builder.Entity<Grid>(e =>
         {
             e.ToTable("grids");
             e.HasKey(x => x.Code);
@@ -57,7 +89,7 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
             e.HasIndex(x => x.Boundary).HasMethod("gist");
             e.HasOne<Community>().WithMany().HasForeignKey(x => x.CommunityCode).OnDelete(DeleteBehavior.Cascade);
         });
-        modelBuilder.Entity<GridWorker>(e =>
+        builder.Entity<GridWorker>(e =>
         {
             e.ToTable("grid_workers");
             e.Property(x => x.Name).HasMaxLength(100);
@@ -65,7 +97,7 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
             e.Property(x => x.Phone).HasMaxLength(50);
             e.HasOne<Grid>().WithMany().HasForeignKey(x => x.GridCode).OnDelete(DeleteBehavior.Cascade);
         });
-        modelBuilder.Entity<Incident>(e =>
+        builder.Entity<Incident>(e =>
         {
             e.ToTable("incidents");
             e.Property(x => x.Type).HasConversion(t => IncidentCodes.ToCode(t), s => ParseType(s)).HasMaxLength(40);
@@ -84,7 +116,7 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
             // Replacing the grid set must not delete incidents: they are re-resolved to the new grids.
             e.HasOne<Grid>().WithMany().HasForeignKey(x => x.GridCode).OnDelete(DeleteBehavior.SetNull);
         });
-        modelBuilder.Entity<LiveEventRecord>(e =>
+        builder.Entity<LiveEventRecord>(e =>
         {
             e.ToTable("live_events");
             e.HasKey(x => new { x.Stream, x.Seq });
@@ -93,7 +125,7 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
             e.Property(x => x.Payload).HasColumnType("jsonb");
             e.HasIndex(x => x.CreatedAt);
         });
-        modelBuilder.Entity<LiveStreamCounter>(e =>
+        builder.Entity<LiveStreamCounter>(e =>
         {
             e.ToTable("live_streams");
             e.HasKey(x => x.Stream);

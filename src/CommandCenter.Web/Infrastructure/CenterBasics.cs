@@ -21,6 +21,9 @@ public static class CenterBasics
             .ValidateOnStart();
         services.AddSingleton<CenterTime>();
         services.AddLocalization();
+        // Chinese text goes out as text, not as &#x...; entities.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<LiveHealthCheck>("live", tags: ["ready"]);

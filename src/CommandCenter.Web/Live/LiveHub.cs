@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace CommandCenter.Web.Live;
 
+[Microsoft.AspNetCore.Authorization.Authorize(Policy = Features.Access.Policies.ReadIncidents)]
 public sealed class LiveHub(LiveEventStore store) : Hub<ILiveClient>
 {
     // Groups are per instance: each instance relays the outbox to its own connections, so a

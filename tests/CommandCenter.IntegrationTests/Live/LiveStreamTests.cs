@@ -22,7 +22,7 @@ public class LiveStreamTests(AppFixture fixture) : IClassFixture<AppFixture>
 
     private static async Task<IncidentView> PostAsync(AppFactory app, string title)
     {
-        var response = await app.CreateClient().PostAsJsonAsync("/api/incidents",
+        var response = await app.CreateApiClient().PostAsJsonAsync("/api/incidents",
             new { type = "fire", latitude = IncidentApiTests.InsideLat, longitude = IncidentApiTests.InsideLon, title });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<IncidentView>())!;
@@ -41,7 +41,7 @@ public class LiveStreamTests(AppFixture fixture) : IClassFixture<AppFixture>
     [Fact]
     public async Task A_subscribed_client_receives_a_new_incident_with_the_next_sequence_number()
     {
-        var last = (await fixture.App.CreateClient().GetFromJsonAsync<IncidentSnapshot>("/api/incidents/open", TestContext.Current.CancellationToken))!.LastSeq;
+        var last = (await fixture.App.CreateApiClient().GetFromJsonAsync<IncidentSnapshot>("/api/incidents/open", TestContext.Current.CancellationToken))!.LastSeq;
         var (hub, events, joined) = await JoinAsync(fixture.App, last);
         await using var _ = hub;
 
@@ -56,7 +56,7 @@ public class LiveStreamTests(AppFixture fixture) : IClassFixture<AppFixture>
     [Fact]
     public async Task A_client_that_reconnects_gets_exactly_what_it_missed()
     {
-        var before = (await fixture.App.CreateClient().GetFromJsonAsync<IncidentSnapshot>("/api/incidents/open", TestContext.Current.CancellationToken))!.LastSeq;
+        var before = (await fixture.App.CreateApiClient().GetFromJsonAsync<IncidentSnapshot>("/api/incidents/open", TestContext.Current.CancellationToken))!.LastSeq;
         var missed = new[] { await PostAsync(fixture.App, "断线期间1"), await PostAsync(fixture.App, "断线期间2") };
 
         var (hub, _, joined) = await JoinAsync(fixture.App, before);

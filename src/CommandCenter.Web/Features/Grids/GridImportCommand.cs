@@ -58,7 +58,8 @@ public static class GridImportCommand
             return 1;
         }
 
-        var result = await services.GetRequiredService<GridImporter>().ImportAsync(code, name, district, file, validation);
+        var result = await services.GetRequiredService<GridImporter>().ImportAsync(code, name, district, file, validation,
+            Access.Actor.System($"import-grids ({Environment.UserName})"));
         if (!result.Imported)
         {
             await output.WriteLineAsync($"Refused {gridPath}: {result.Problems.Count} problem(s); the current grid set is unchanged.");

@@ -1,5 +1,6 @@
 using CommandCenter.Domain.Grids;
 using CommandCenter.Web.Data;
+using CommandCenter.Web.Features.Access;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 using Npgsql;
@@ -18,7 +19,7 @@ public sealed class GridImporter(IDbContextFactory<CommandCenterDb> dbFactory, I
 
     public async Task<GridImportResult> ImportAsync(
         string districtCode, string districtName, Geometry district, GridFile file, GridValidationOptions options,
-        bool onlyIfEmpty = false, CancellationToken ct = default)
+        Actor actor, bool onlyIfEmpty = false, CancellationToken ct = default)
     {
         var validation = GridSetValidator.Validate(file.Grids, district, options with { DistrictCode = districtCode })
             .Select(p => p.FeatureIndex >= 0 ? p with { FeatureIndex = file.SourceIndexes[p.FeatureIndex] } : p);
@@ -86,6 +87,9 @@ public sealed class GridImporter(IDbContextFactory<CommandCenterDb> dbFactory, I
             UPDATE incidents i SET grid_code = (
                 SELECT g.code FROM grids g WHERE ST_Covers(g.boundary, i.location) ORDER BY g.code LIMIT 1)
             """, ct);
+        AuditLog.Add(db, actor, AuditActions.GridsImported, districtCode,
+            new { grids = file.Grids.Count, communities = communities.Count, subdistricts = subdistricts.Count, relocated }, DateTimeOffset.UtcNow);
+        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
 
         logger.LogInformation("Imported {Grids} grids in {Communities} communities and {Subdistricts} subdistricts of {District}",

@@ -13,7 +13,7 @@ public static class GridRegistration
 
     public static IEndpointRouteBuilder MapGridEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/grids").WithTags("Grids");
+        var api = app.MapGroup("/api/grids").WithTags("Grids").RequireAuthorization(Access.Policies.ReadIncidents);
         api.MapGet("/{code}", async (string code, GridQueries grids, CancellationToken ct) =>
             await grids.GetDetailAsync(code, ct) is { } detail ? Results.Ok(detail) : Results.NotFound());
         api.MapGet("/at", async (double lat, double lon, GridQueries grids, CancellationToken ct) =>

@@ -16,7 +16,7 @@ public sealed class GridSeeder(GridImporter importer, IOptions<GridOptions> opti
         GridFile file;
         await using (var stream = File.OpenRead(Path.Combine(folder, options.Value.GridFile)))
             file = GridFileReader.Read(stream, new GridPropertyMapping());
-        var result = await importer.ImportAsync(code, name, district, file, new GridValidationOptions(), onlyIfEmpty: true, cancellationToken);
+        var result = await importer.ImportAsync(code, name, district, file, new GridValidationOptions(), Access.Actor.System("seed"), onlyIfEmpty: true, cancellationToken);
         if (result.Problems.Count > 0)
             throw new InvalidOperationException($"The bundled grid data in {folder} does not validate: {result.Problems[0].Message}");
         if (result.Imported) logger.LogInformation("Seeded the demo territory from {Folder}", folder);

@@ -51,6 +51,8 @@ public sealed class DemoIncidentFeed(
         (IncidentType.Other, "走失儿童求助"),
     ];
 
+    private static readonly Access.Actor DemoActor = Access.Actor.System("demo");
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
@@ -97,7 +99,7 @@ public sealed class DemoIncidentFeed(
         var (type, title) = Samples[random.Next(Samples.Length)];
         var priority = random.Next(10) == 0 ? IncidentPriority.Critical : IncidentCodes.DefaultPriority(type);
         var report = new ValidIncidentReport(type, priority, point.Y, point.X, title, "演示数据（自动生成）", null, null);
-        await incidents.CreateAsync(report, source: "demo", ct);
+        await incidents.CreateAsync(report, DemoActor, ct);
     }
 
     private async Task ResolveOldAsync(DemoOptions o, CancellationToken ct)
@@ -110,7 +112,7 @@ public sealed class DemoIncidentFeed(
         {
             try
             {
-                await incidents.ChangeStatusAsync(id, IncidentStatus.Resolved, ct);
+                await incidents.ChangeStatusAsync(id, IncidentStatus.Resolved, DemoActor, ct);
             }
             catch (InvalidOperationException)
             {

@@ -1,4 +1,5 @@
 using CommandCenter.Domain.Incidents;
+using CommandCenter.Web.Features.Access;
 using CommandCenter.Web.Infrastructure;
 
 namespace CommandCenter.Web.Features.Incidents;
@@ -11,7 +12,7 @@ public static class IncidentEndpoints
     {
         var api = app.MapGroup("/api/incidents").WithTags("Incidents");
 
-        api.MapPost("/", async (HttpRequest request, IncidentService incidents, CancellationToken ct) =>
+        api.MapPost("/", async (HttpContext http, HttpRequest request, IncidentService incidents, CancellationToken ct) =>
         {
             var (report, problem) = await JsonRequest.ReadAsync<IncidentReport>(request, MaxBodyBytes, ct);
             if (problem is not null) return problem;
@@ -22,28 +23,30 @@ public static class IncidentEndpoints
             var errors = IncidentReportRules.Validate(report, out var valid);
             if (errors.Count > 0) return Results.ValidationProblem(errors, title: "The incident is not valid.");
 
-            var result = await incidents.CreateAsync(valid!, source: "api", ct);
+            var result = await incidents.CreateAsync(valid!, Actor.From(http), ct);
             var location = $"/api/incidents/{result.Incident.Id}";
             return result.IsNew ? Results.Created(location, result.Incident) : Results.Ok(result.Incident);
-        });
+        }).RequireAuthorization(Policies.ReportIncidents);
 
         api.MapGet("/{id:long}", async (long id, IncidentService incidents, CancellationToken ct) =>
-            await incidents.GetAsync(id, ct) is { } view ? Results.Ok(view) : Results.NotFound());
+            await incidents.GetAsync(id, ct) is { } view ? Results.Ok(view) : Results.NotFound())
+            .RequireAuthorization(Policies.ReadIncidents);
 
         api.MapGet("/open", async (IncidentService incidents, CancellationToken ct) =>
-            Results.Ok(await incidents.OpenSnapshotAsync(ct: ct)));
+            Results.Ok(await incidents.OpenSnapshotAsync(ct: ct)))
+            .RequireAuthorization(Policies.ReadIncidents);
 
-        api.MapPost("/{id:long}/resolve", async (long id, IncidentService incidents, CancellationToken ct) =>
+        api.MapPost("/{id:long}/resolve", async (HttpContext http, long id, IncidentService incidents, CancellationToken ct) =>
         {
             try
             {
-                return await incidents.ChangeStatusAsync(id, IncidentStatus.Resolved, ct) is { } view ? Results.Ok(view) : Results.NotFound();
+                return await incidents.ChangeStatusAsync(id, IncidentStatus.Resolved, Actor.From(http), ct) is { } view ? Results.Ok(view) : Results.NotFound();
             }
             catch (InvalidOperationException ex)
             {
                 return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Cannot resolve", detail: ex.Message);
             }
-        });
+        }).RequireAuthorization(Policies.HandleIncidents);
 
         return app;
     }

@@ -1,5 +1,6 @@
 using CommandCenter.Domain.Incidents;
 using CommandCenter.Web.Data;
+using CommandCenter.Web.Features.Access;
 using CommandCenter.Web.Live;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
@@ -13,8 +14,9 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
 {
     private static readonly GeometryFactory Wgs84 = new(new PrecisionModel(), 4326);
 
-    public async Task<IncidentCreated> CreateAsync(ValidIncidentReport report, string source, CancellationToken ct = default)
+    public async Task<IncidentCreated> CreateAsync(ValidIncidentReport report, Actor actor, CancellationToken ct = default)
     {
+        var source = actor.SourceName;
         if (report.ExternalId is not null && await FindByExternalIdAsync(source, report.ExternalId, ct) is { } existing)
             return new IncidentCreated(existing, IsNew: false);
 
@@ -46,13 +48,15 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
             await tx.RollbackAsync(ct);
             return new IncidentCreated((await FindByExternalIdAsync(source, report.ExternalId!, ct))!, IsNew: false);
         }
-        var view = (await ViewsOf(db, db.Incidents.Where(i => i.Id == incident.Id)).FirstAsync(ct));
+        AuditLog.Add(db, actor, AuditActions.IncidentCreated, $"incident/{incident.Id}", new { type = IncidentCodes.ToCode(report.Type), report.ExternalId }, incident.ReportedAt);
+        await db.SaveChangesAsync(ct);
+        var view = await ViewsOf(db, db.Incidents.Where(i => i.Id == incident.Id)).FirstAsync(ct);
         await LiveEventStore.AppendAsync(db, LiveStreams.Incidents, IncidentEvents.Created, view, ct);
         await tx.CommitAsync(ct);
         return new IncidentCreated(view, IsNew: true);
     }
 
-    public async Task<IncidentView?> ChangeStatusAsync(long id, IncidentStatus to, CancellationToken ct = default)
+    public async Task<IncidentView?> ChangeStatusAsync(long id, IncidentStatus to, Actor actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -62,6 +66,7 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
         if (incident is null) return null;
         incident.Status = IncidentLifecycle.Move(incident.Status, to);
         if (!IncidentLifecycle.IsOpen(to)) incident.ResolvedAt ??= clock.GetUtcNow();
+        AuditLog.Add(db, actor, AuditActions.IncidentStatusChanged, $"incident/{id}", new { status = IncidentLifecycle.ToCode(to) }, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         var view = await ViewsOf(db, db.Incidents.Where(i => i.Id == id)).FirstAsync(ct);
         await LiveEventStore.AppendAsync(db, LiveStreams.Incidents, IncidentEvents.Updated, view, ct);

@@ -84,7 +84,8 @@ public static class MapRegistration
     public static IEndpointRouteBuilder MapMapEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/map/territory", async (TerritoryMap map, CancellationToken ct) =>
-            Results.Content(await map.TerritoryJsonAsync(ct), "application/geo+json")).WithTags("Map");
+            Results.Content(await map.TerritoryJsonAsync(ct), "application/geo+json")).WithTags("Map")
+            .RequireAuthorization(Access.Policies.ReadIncidents);
         return app;
     }
 }

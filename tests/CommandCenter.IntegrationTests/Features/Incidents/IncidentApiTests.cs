@@ -12,7 +12,7 @@ public class IncidentApiTests(AppFixture fixture) : IClassFixture<AppFixture>, I
     internal const double InsideLat = 30.2420, InsideLon = 120.1700;
     internal const double OutsideLat = 30.2480, OutsideLon = 120.1420;
 
-    private readonly HttpClient _http = fixture.App.CreateClient();
+    private readonly HttpClient _http = fixture.App.CreateApiClient();
 
     public async ValueTask InitializeAsync() => await fixture.ResetAsync();
 
@@ -121,7 +121,8 @@ public class IncidentApiTests(AppFixture fixture) : IClassFixture<AppFixture>, I
             new { type = "dispute", latitude = InsideLat, longitude = InsideLon }, TestContext.Current.CancellationToken))
             .Content.ReadFromJsonAsync<IncidentView>(TestContext.Current.CancellationToken);
 
-        var resolved = await _http.PostAsync($"/api/incidents/{created!.Id}/resolve", null, TestContext.Current.CancellationToken);
+        using var dispatcher = await Access.SignIn.AsAsync(fixture.App, "dispatcher");
+        var resolved = await dispatcher.PostAsync($"/api/incidents/{created!.Id}/resolve", null, TestContext.Current.CancellationToken);
         var open = await _http.GetFromJsonAsync<IncidentSnapshot>("/api/incidents/open", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);

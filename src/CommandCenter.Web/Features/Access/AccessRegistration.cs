@@ -1,0 +1,154 @@
+using CommandCenter.Web.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server;
+using Microsoft.AspNetCore.Identity;
+
+namespace CommandCenter.Web.Features.Access;
+
+public static class AccessRegistration
+{
+    private const string SmartScheme = "CookieOrApiKey";
+
+    private static readonly string[] BoardRoles = [Roles.Admin, Roles.DutyOfficer, Roles.Dispatcher, Roles.Leader, Roles.WallDisplay];
+    private static readonly string[] ReportingRoles = [Roles.Admin, Roles.DutyOfficer, Roles.Dispatcher];
+
+    public static IServiceCollection AddAccess(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddOptions<AccessOptions>().Bind(config.GetSection(AccessOptions.Section));
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = SmartScheme;
+                o.DefaultChallengeScheme = SmartScheme;
+            })
+            // Machines send a key; people carry the Identity cookie. Pick per request.
+            .AddPolicyScheme(SmartScheme, SmartScheme, o => o.ForwardDefaultSelector = http =>
+                http.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.Header)
+                || http.Request.Headers.Authorization.FirstOrDefault()?.StartsWith("ApiKey ", StringComparison.OrdinalIgnoreCase) == true
+                    ? ApiKeyAuthenticationHandler.SchemeName
+                    : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.AccessDeniedPath = "/account/denied";
+            o.Cookie.Name = "cc.auth";
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.SlidingExpiration = true;
+            // A wall display or a night shift stays signed in for a shift and more.
+            o.ExpireTimeSpan = TimeSpan.FromHours(14);
+            // APIs and hubs answer 401/403; only pages redirect to the sign-in form.
+            o.Events.OnRedirectToLogin = ctx => Answer(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => Answer(ctx, StatusCodes.Status403Forbidden);
+        });
+
+        services.AddIdentityCore<AppUser>(o =>
+            {
+                o.Password.RequiredLength = 10;
+                o.Password.RequireDigit = true;
+                o.Password.RequireLowercase = true;
+                o.Password.RequireUppercase = true;
+                o.Password.RequireNonAlphanumeric = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.AllowedForNewUsers = true;
+                o.User.RequireUniqueEmail = false;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<CommandCenterDb>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<AppClaimsFactory>()
+            .AddDefaultTokenProviders();
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.ViewBoard, p => p.RequireRole(BoardRoles))
+            .AddPolicy(Policies.ReadIncidents, p => p.RequireAssertion(c =>
+                BoardRoles.Any(c.User.IsInRole) || c.User.HasScope(Scopes.IncidentsRead) || c.User.HasScope(Scopes.IncidentsWrite)))
+            .AddPolicy(Policies.ReportIncidents, p => p.RequireAssertion(c =>
+                ReportingRoles.Any(c.User.IsInRole) || c.User.HasScope(Scopes.IncidentsWrite)))
+            .AddPolicy(Policies.HandleIncidents, p => p.RequireRole(ReportingRoles))
+            .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin));
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
+        services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<UserAdmin>();
+        services.AddHostedService<AccessSeeder>();
+        return services;
+    }
+
+    private static Task Answer(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> ctx, int status)
+    {
+        var path = ctx.Request.Path;
+        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/health"))
+        {
+            ctx.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        ctx.Response.Redirect(ctx.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    public static IEndpointRouteBuilder MapAccessEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/account/logout", async (HttpContext http, SignInManager<AppUser> signIn, AuditLog audit) =>
+        {
+            if (http.User.Identity?.IsAuthenticated == true) await audit.WriteAsync(Actor.From(http), AuditActions.SignedOut, http.User.Identity.Name);
+            await signIn.SignOutAsync();
+            return Results.LocalRedirect("/account/login");
+        }).RequireAuthorization();
+        return app;
+    }
+}
+
+public sealed record AccessOptions
+{
+    public const string Section = "Access";
+
+    // Demo accounts for every role (printed at start). Never in production configuration.
+    public bool SeedDemoUsers { get; init; }
+
+    public string DemoPassword { get; init; } = "Demo#2026cc";
+
+    // A key the demo and the end-to-end tests can use (scopes incidents:read, incidents:write).
+    public string? DemoApiKey { get; init; }
+}
+
+// Puts the display name and unit binding into the cookie, so every request knows them.
+public sealed class AppClaimsFactory(
+    Microsoft.AspNetCore.Identity.UserManager<AppUser> users,
+    Microsoft.AspNetCore.Identity.RoleManager<IdentityRole> roles,
+    Microsoft.Extensions.Options.IOptions<IdentityOptions> options)
+    : UserClaimsPrincipalFactory<AppUser, IdentityRole>(users, roles, options)
+{
+    protected override async Task<System.Security.Claims.ClaimsIdentity> GenerateClaimsAsync(AppUser user)
+    {
+        var identity = await base.GenerateClaimsAsync(user);
+        identity.AddClaim(new(AccessClaims.DisplayName, string.IsNullOrEmpty(user.DisplayName) ? user.UserName ?? user.Id : user.DisplayName));
+        identity.AddClaim(new(AccessClaims.ActorKind, Actor.UserKind));
+        if (user.UnitCode is { Length: > 0 } unit) identity.AddClaim(new(AccessClaims.Unit, unit));
+        return identity;
+    }
+}
+
+// A circuit lives for hours: re-check every few minutes that the user still exists, is not
+// locked out and has the same security stamp (roles changed, password reset).
+public sealed class RevalidatingIdentityStateProvider(ILoggerFactory loggerFactory, IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<IdentityOptions> options)
+    : RevalidatingServerAuthenticationStateProvider(loggerFactory)
+{
+    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(5);
+
+    protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = await users.GetUserAsync(authenticationState.User);
+        if (user is null || await users.IsLockedOutAsync(user)) return false;
+        if (!users.SupportsUserSecurityStamp) return true;
+        var stamp = authenticationState.User.FindFirst(options.Value.ClaimsIdentity.SecurityStampClaimType)?.Value;
+        return stamp == await users.GetSecurityStampAsync(user);
+    }
+}

@@ -1,0 +1,12 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+
+namespace CommandCenter.Web.Features.Access;
+
+// Admin pages act as the signed-in user of their circuit (HttpContext is gone after the first request).
+public abstract class AdminPage : ComponentBase
+{
+    [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    protected async Task<Actor> MeAsync() => Actor.From((await AuthenticationState).User, remoteAddress: null);
+}

@@ -1,0 +1,34 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace CommandCenter.IntegrationTests.Features.Access;
+
+// Signs in through the real form (antiforgery token and all), as a browser would.
+internal static partial class SignIn
+{
+    public static async Task<HttpClient> AsAsync(AppFactory app, string userName, string password = AppFactory.DemoPassword)
+    {
+        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var (status, _) = await TryAsync(client, userName, password);
+        if (status != HttpStatusCode.Redirect) throw new InvalidOperationException($"Sign-in of {userName} answered {status}.");
+        return client;
+    }
+
+    public static async Task<(HttpStatusCode Status, string Body)> TryAsync(HttpClient client, string userName, string password)
+    {
+        var form = await client.GetStringAsync("/account/login");
+        var token = AntiforgeryToken().Match(form).Groups[1].Value;
+        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["_handler"] = "login",
+            ["Input.UserName"] = userName,
+            ["Input.Password"] = password,
+        }));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
+}
