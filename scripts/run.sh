@@ -13,7 +13,7 @@ export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export Demo__Enabled="${Demo__Enabled:-true}"
 url="http://${CC_HOST:-127.0.0.1}:${CC_PORT:-5080}"
 
-echo "run: building and starting CommandCenter — open $url when it says 'Now listening'" >&2
+echo "run: building and starting CommandCenter — open $url when it says 'Now listening'; sign in as dispatcher / Demo#2026cc (all demo accounts are listed on the sign-in page)" >&2
 # From the project folder, so content root, static assets and appsettings are found.
 cd "$repo/src/CommandCenter.Web"
 exec dotnet run --launch-profile http --urls "$url"

@@ -27,6 +27,10 @@ public class MapPageTests : IAsyncLifetime
     {
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 900 } });
         await page.GotoAsync(_app.BaseAddress.ToString());
+        // Not signed in: the board sends the dispatcher to the sign-in form, then back.
+        await page.Locator("#username").FillAsync("dispatcher");
+        await page.Locator("#password").FillAsync(RunningApp.DemoPassword);
+        await page.Locator("button[type=submit]").ClickAsync();
         // Ready for the user: the grids are drawn and the live stream is joined.
         await page.Locator("path.cc-grid").First.WaitForAsync();
         await Assertions.Expect(page.Locator("[data-testid=live-status]")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\blive\\b"));
@@ -36,6 +40,7 @@ public class MapPageTests : IAsyncLifetime
     private async Task<JsonElement> PostIncidentAsync(string title)
     {
         using var http = new HttpClient { BaseAddress = _app.BaseAddress };
+        http.DefaultRequestHeaders.Add("X-Api-Key", RunningApp.DemoApiKey);
         var response = await http.PostAsJsonAsync("api/incidents", new { type = "traffic_accident", latitude = 30.2420, longitude = 120.1700, title });
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<JsonElement>();

@@ -13,6 +13,9 @@ public sealed class RunningApp : IAsyncDisposable
     private static readonly string Server = Environment.GetEnvironmentVariable("CC_TEST_PG")
         ?? "Host=127.0.0.1;Port=55432;Username=commandcenter;Password=commandcenter";
 
+    public const string DemoPassword = "E2e#Passw0rd";
+    public const string DemoApiKey = "cc_e2etest_EndToEndTestKey000000000";
+
     private Process? _process;
     private readonly StringBuilder _log = new();
 
@@ -73,6 +76,9 @@ public sealed class RunningApp : IAsyncDisposable
                 ["ConnectionStrings__CommandCenter"] = ConnectionString,
                 ["Demo__Enabled"] = "false",
                 ["Live__PollInterval"] = "00:00:01",
+                ["Access__SeedDemoUsers"] = "true",
+                ["Access__DemoPassword"] = DemoPassword,
+                ["Access__DemoApiKey"] = DemoApiKey,
             },
         };
         _process = Process.Start(start)!;
