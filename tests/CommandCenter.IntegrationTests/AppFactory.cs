@@ -71,7 +71,7 @@ public sealed class AppFixture : IAsyncLifetime
         await App.StartedAsync();
     }
 
-    public Task ResetAsync() => Database.ExecuteAsync("TRUNCATE incidents RESTART IDENTITY");
+    public Task ResetAsync() => Database.ExecuteAsync("TRUNCATE incidents RESTART IDENTITY CASCADE");
 
     public async ValueTask DisposeAsync()
     {

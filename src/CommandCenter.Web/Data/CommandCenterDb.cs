@@ -2,6 +2,7 @@ using CommandCenter.Domain.Incidents;
 using CommandCenter.Web.Features.Access;
 using CommandCenter.Web.Features.Grids;
 using CommandCenter.Web.Features.Incidents;
+using CommandCenter.Web.Features.Rooms;
 using CommandCenter.Web.Live;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +21,9 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
     public DbSet<LiveStreamCounter> LiveStreams => Set<LiveStreamCounter>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<TimelineEntry> Timeline => Set<TimelineEntry>();
+    public DbSet<IncidentTask> IncidentTasks => Set<IncidentTask>();
+    public DbSet<RoomPresence> RoomPresence => Set<RoomPresence>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -108,6 +112,9 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
             e.Property(x => x.Address).HasMaxLength(IncidentReportRules.MaxAddressLength);
             e.Property(x => x.Source).HasMaxLength(40);
             e.Property(x => x.ExternalId).HasMaxLength(IncidentReportRules.MaxExternalIdLength);
+            e.Property(x => x.LeadUserId).HasMaxLength(450);
+            e.Property(x => x.LeadName).HasMaxLength(256);
+            e.HasIndex(x => x.LeadUserId);
             e.Property(x => x.Location).HasColumnType("geometry(Point,4326)");
             e.HasIndex(x => x.Location).HasMethod("gist");
             e.HasIndex(x => new { x.Source, x.ExternalId }).IsUnique().HasFilter("external_id IS NOT NULL");
@@ -115,6 +122,35 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
             e.HasIndex(x => x.ReportedAt);
             // Replacing the grid set must not delete incidents: they are re-resolved to the new grids.
             e.HasOne<Grid>().WithMany().HasForeignKey(x => x.GridCode).OnDelete(DeleteBehavior.SetNull);
+        });
+        builder.Entity<TimelineEntry>(e =>
+        {
+            e.ToTable("incident_timeline");
+            e.Property(x => x.Kind).HasMaxLength(30);
+            e.Property(x => x.ActorName).HasMaxLength(256);
+            e.Property(x => x.Text).HasMaxLength(2000);
+            e.Property(x => x.Addressee).HasMaxLength(100);
+            e.HasIndex(x => new { x.IncidentId, x.At });
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<IncidentTask>(e =>
+        {
+            e.ToTable("incident_tasks");
+            e.Property(x => x.Title).HasMaxLength(2000);
+            e.Property(x => x.Addressee).HasMaxLength(100);
+            e.Property(x => x.CreatedBy).HasMaxLength(256);
+            e.HasIndex(x => x.IncidentId);
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<RoomPresence>(e =>
+        {
+            e.ToTable("room_presence");
+            e.HasKey(x => x.SessionId);
+            e.Property(x => x.SessionId).HasMaxLength(64);
+            e.Property(x => x.UserName).HasMaxLength(256);
+            e.Property(x => x.DisplayName).HasMaxLength(256);
+            e.Property(x => x.Role).HasMaxLength(40);
+            e.HasIndex(x => x.IncidentId);
         });
         builder.Entity<LiveEventRecord>(e =>
         {

@@ -427,6 +427,16 @@ namespace CommandCenter.Web.Data.Migrations
                         .HasColumnType("character varying(14)")
                         .HasColumnName("grid_code");
 
+                    b.Property<string>("LeadName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("lead_name");
+
+                    b.Property<string>("LeadUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("lead_user_id");
+
                     b.Property<Point>("Location")
                         .IsRequired()
                         .HasColumnType("geometry(Point,4326)")
@@ -468,11 +478,18 @@ namespace CommandCenter.Web.Data.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("type");
 
+                    b.Property<bool>("UnderSupervision")
+                        .HasColumnType("boolean")
+                        .HasColumnName("under_supervision");
+
                     b.HasKey("Id")
                         .HasName("pk_incidents");
 
                     b.HasIndex("GridCode")
                         .HasDatabaseName("ix_incidents_grid_code");
+
+                    b.HasIndex("LeadUserId")
+                        .HasDatabaseName("ix_incidents_lead_user_id");
 
                     b.HasIndex("Location")
                         .HasDatabaseName("ix_incidents_location");
@@ -491,6 +508,153 @@ namespace CommandCenter.Web.Data.Migrations
                         .HasFilter("external_id IS NOT NULL");
 
                     b.ToTable("incidents", (string)null);
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Rooms.IncidentTask", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Addressee")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("addressee");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<bool>("Done")
+                        .HasColumnType("boolean")
+                        .HasColumnName("done");
+
+                    b.Property<DateTimeOffset?>("DoneAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("done_at");
+
+                    b.Property<long>("IncidentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("incident_id");
+
+                    b.Property<long?>("InstructionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("instruction_id");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("title");
+
+                    b.HasKey("Id")
+                        .HasName("pk_incident_tasks");
+
+                    b.HasIndex("IncidentId")
+                        .HasDatabaseName("ix_incident_tasks_incident_id");
+
+                    b.ToTable("incident_tasks", (string)null);
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Rooms.RoomPresence", b =>
+                {
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("display_name");
+
+                    b.Property<long>("IncidentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("incident_id");
+
+                    b.Property<DateTimeOffset>("LastSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("role");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("user_name");
+
+                    b.HasKey("SessionId")
+                        .HasName("pk_room_presence");
+
+                    b.HasIndex("IncidentId")
+                        .HasDatabaseName("ix_room_presence_incident_id");
+
+                    b.ToTable("room_presence", (string)null);
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Rooms.TimelineEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("actor_name");
+
+                    b.Property<string>("Addressee")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("addressee");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<long>("IncidentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("incident_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_incident_timeline");
+
+                    b.HasIndex("IncidentId", "At")
+                        .HasDatabaseName("ix_incident_timeline_incident_id_at");
+
+                    b.ToTable("incident_timeline", (string)null);
                 });
 
             modelBuilder.Entity("CommandCenter.Web.Live.LiveEventRecord", b =>
@@ -756,6 +920,26 @@ namespace CommandCenter.Web.Data.Migrations
                         .HasForeignKey("GridCode")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_incidents_grids_grid_code");
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Rooms.IncidentTask", b =>
+                {
+                    b.HasOne("CommandCenter.Web.Features.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_incident_tasks_incidents_incident_id");
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Rooms.TimelineEntry", b =>
+                {
+                    b.HasOne("CommandCenter.Web.Features.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_incident_timeline_incidents_incident_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -19,4 +19,9 @@ public sealed class Incident
     public string? ExternalId { get; set; }
     public DateTimeOffset ReportedAt { get; set; }
     public DateTimeOffset? ResolvedAt { get; set; }
+    // 领导包案: the leader who personally owns the case.
+    public string? LeadUserId { get; set; }
+    public string? LeadName { get; set; }
+    // 挂牌督办: the case is under named, tracked supervision.
+    public bool UnderSupervision { get; set; }
 }

@@ -49,6 +49,10 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
             return new IncidentCreated((await FindByExternalIdAsync(source, report.ExternalId!, ct))!, IsNew: false);
         }
         AuditLog.Add(db, actor, AuditActions.IncidentCreated, $"incident/{incident.Id}", new { type = IncidentCodes.ToCode(report.Type), report.ExternalId }, incident.ReportedAt);
+        db.Timeline.Add(new Rooms.TimelineEntry
+        {
+            IncidentId = incident.Id, At = incident.ReportedAt, Kind = Rooms.TimelineKinds.Reported, ActorName = actor.Name, Text = incident.Title,
+        });
         await db.SaveChangesAsync(ct);
         var view = await ViewsOf(db, db.Incidents.Where(i => i.Id == incident.Id)).FirstAsync(ct);
         await LiveEventStore.AppendAsync(db, LiveStreams.Incidents, IncidentEvents.Created, view, ct);
@@ -67,6 +71,10 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
         incident.Status = IncidentLifecycle.Move(incident.Status, to);
         if (!IncidentLifecycle.IsOpen(to)) incident.ResolvedAt ??= clock.GetUtcNow();
         AuditLog.Add(db, actor, AuditActions.IncidentStatusChanged, $"incident/{id}", new { status = IncidentLifecycle.ToCode(to) }, clock.GetUtcNow());
+        db.Timeline.Add(new Rooms.TimelineEntry
+        {
+            IncidentId = id, At = clock.GetUtcNow(), Kind = Rooms.TimelineKinds.Status, ActorName = actor.Name, Text = IncidentLifecycle.ToCode(to),
+        });
         await db.SaveChangesAsync(ct);
         var view = await ViewsOf(db, db.Incidents.Where(i => i.Id == id)).FirstAsync(ct);
         await LiveEventStore.AppendAsync(db, LiveStreams.Incidents, IncidentEvents.Updated, view, ct);
@@ -142,5 +150,7 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
             i.Source,
             i.ExternalId,
             i.ReportedAt,
-            i.ResolvedAt);
+            i.ResolvedAt,
+            i.LeadName,
+            i.UnderSupervision);
 }

@@ -20,7 +20,9 @@ public sealed record IncidentView(
     string Source,
     string? ExternalId,
     DateTimeOffset ReportedAt,
-    DateTimeOffset? ResolvedAt);
+    DateTimeOffset? ResolvedAt,
+    string? LeadName = null,
+    bool UnderSupervision = false);
 
 public sealed record IncidentSnapshot(long LastSeq, IReadOnlyList<IncidentView> Items);
 
@@ -28,4 +30,6 @@ public static class IncidentEvents
 {
     public const string Created = "incident.created";
     public const string Updated = "incident.updated";
+    // The room of one incident changed (timeline, tasks, who is present): payload { incidentId }.
+    public const string RoomChanged = "incident.room";
 }
