@@ -65,7 +65,8 @@ export function init(element, config, dotnet) {
       onEachFeature: (f, layer) => layer.bindTooltip(f.properties.name, { permanent: true, direction: 'center', className: 'cc-label' }),
     }).addTo(map);
     const district = L.geoJSON(t.district, { renderer: svg, interactive: false, style: { color: '#e2f0ff', weight: 3.5, fill: false } }).addTo(map);
-    if (district.getLayers().length) map.fitBounds(district.getBounds(), { padding: [16, 16] });
+    // A room opened on one incident keeps that focus; the board shows the whole district.
+    if (district.getLayers().length && !state.focused) map.fitBounds(district.getBounds(), { padding: [16, 16] });
   });
 
   function restyleGrid(code) {
@@ -182,7 +183,10 @@ export function init(element, config, dotnet) {
 
   return {
     focusIncident(id, lat, lon) {
-      map.flyTo([lat, lon], Math.max(map.getZoom(), 16), { duration: 0.8 });
+      state.focused = true;
+      // Before the first view is set there is nothing to fly from.
+      if (map._loaded) map.flyTo([lat, lon], Math.max(map.getZoom(), 16), { duration: 0.8 });
+      else map.setView([lat, lon], 16);
       const marker = state.markers.get(id);
       if (marker) marker.openTooltip();
     },
