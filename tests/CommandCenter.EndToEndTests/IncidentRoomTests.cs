@@ -68,6 +68,14 @@ public class IncidentRoomTests : IAsyncLifetime
         await Assertions.Expect(dispatcher.Locator("[data-testid=tasks]")).ToContainTextAsync("调度员");
         await dispatcher.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "room-dispatcher.png") });
 
+        // Audited with who and from where, although it came over a circuit, not a request.
+        await using (var db = new Npgsql.NpgsqlConnection(_app.ConnectionString))
+        {
+            await db.OpenAsync(TestContext.Current.CancellationToken);
+            await using var cmd = new Npgsql.NpgsqlCommand("SELECT actor_name || '@' || remote_address FROM audit_log WHERE action = 'incident.instruction'", db);
+            Assert.Equal("领导 张@127.0.0.1", await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+        }
+
         // Touch targets on the tablet are at least 44 px.
         foreach (var target in await leader.Locator(".cc-touch").AllAsync())
         {
@@ -96,5 +104,30 @@ public class IncidentRoomTests : IAsyncLifetime
         await leader.GotoAsync(new Uri(_app.BaseAddress, "/leader").ToString());
         await Assertions.Expect(leader.Locator($"[data-testid=my-cases] [data-incident-id='{id}']")).ToContainTextAsync("邻里纠纷调处");
         await leader.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "leader-home.png") });
+    }
+
+    [Fact]
+    public async Task A_tablet_that_slept_shows_what_happened_meanwhile()
+    {
+        using var http = new HttpClient { BaseAddress = _app.BaseAddress };
+        http.DefaultRequestHeaders.Add("X-Api-Key", RunningApp.DemoApiKey);
+        var incident = await (await http.PostAsJsonAsync("api/incidents",
+            new { type = "fire", latitude = 30.2420, longitude = 120.1700, title = "仓库起火" }, TestContext.Current.CancellationToken))
+            .Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var room = $"/incidents/{incident.GetProperty("id").GetInt64()}/room";
+        var tablet = await SignInAsync("leader", Tablet(1024, 768), room);
+        await Assertions.Expect(tablet.Locator("[data-testid=timeline]")).ToContainTextAsync("仓库起火");
+
+        await tablet.Context.SetOfflineAsync(true);
+        var admin = await SignInAsync("admin", new() { ViewportSize = new ViewportSize { Width = 1600, Height = 900 } }, room);
+        await admin.Locator("textarea").FillAsync("消防到场前先疏散");
+        await admin.Locator("textarea").BlurAsync();
+        await admin.Locator("[data-addressee=DutyOfficer]").ClickAsync();
+        await admin.Locator("[data-testid=instruction-send]").ClickAsync();
+        await Assertions.Expect(admin.Locator("[data-testid=timeline]")).ToContainTextAsync("消防到场前先疏散");
+        await Task.Delay(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        await tablet.Context.SetOfflineAsync(false);
+
+        await Assertions.Expect(tablet.Locator("[data-testid=timeline]")).ToContainTextAsync("消防到场前先疏散", new() { Timeout = 30_000 });
     }
 }

@@ -30,3 +30,9 @@ public sealed record Actor(string Kind, string Id, string Name, string? RemoteAd
         _ => $"user:{Name}",
     };
 }
+
+// Where a circuit's user connects from, captured at the page request (see Routes.razor).
+public sealed record ClientAddress(string? Value)
+{
+    public const string CascadeName = "ClientAddress";
+}

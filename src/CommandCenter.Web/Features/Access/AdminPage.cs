@@ -8,5 +8,7 @@ public abstract class AdminPage : ComponentBase
 {
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
-    protected async Task<Actor> MeAsync() => Actor.From((await AuthenticationState).User, remoteAddress: null);
+    [CascadingParameter(Name = ClientAddress.CascadeName)] private ClientAddress? Client { get; set; }
+
+    protected async Task<Actor> MeAsync() => Actor.From((await AuthenticationState).User, Client?.Value);
 }

@@ -25,6 +25,8 @@ public sealed partial class IncidentRoomPage
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
+    [CascadingParameter(Name = ClientAddress.CascadeName)] private ClientAddress? Client { get; set; }
+
     [Inject] private IncidentRoomService Rooms { get; set; } = default!;
 
     [Inject] private LiveBus Bus { get; set; } = default!;
@@ -32,7 +34,7 @@ public sealed partial class IncidentRoomPage
     protected override async Task OnInitializedAsync()
     {
         var user = (await AuthenticationState).User;
-        _me = Actor.From(user, remoteAddress: null);
+        _me = Actor.From(user, Client?.Value);
         _userId = _me.Id;
         _isLeader = user.IsInRole(Roles.Leader) || user.IsInRole(Roles.Admin);
         _canHandle = user.IsInRole(Roles.Dispatcher) || user.IsInRole(Roles.DutyOfficer) || user.IsInRole(Roles.Admin);
