@@ -1,58 +1,16 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace CommandCenter.EndToEndTests;
 
-public class IncidentRoomTests : IAsyncLifetime
+public class IncidentRoomTests : BrowserTest
 {
-    private RunningApp _app = default!;
-    private IPlaywright _playwright = default!;
-    private IBrowser _browser = default!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _app = await RunningApp.StartAsync();
-        (_playwright, _browser) = await Browser.LaunchAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _app.DisposeAsync();
-    }
-
-    private async Task<IPage> SignInAsync(string user, BrowserNewContextOptions options, string path)
-    {
-        var context = await _browser.NewContextAsync(options);
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(_app.BaseAddress, path).ToString());
-        await page.Locator("#username").FillAsync(user);
-        await page.Locator("#password").FillAsync(RunningApp.DemoPassword);
-        await page.Locator("button[type=submit]").ClickAsync();
-        return page;
-    }
-
-    private static BrowserNewContextOptions Tablet(int width, int height) => new()
-    {
-        ViewportSize = new ViewportSize { Width = width, Height = height },
-        HasTouch = true,
-        IsMobile = true,
-        DeviceScaleFactor = 1,
-    };
-
     [Fact]
     public async Task A_leaders_instruction_from_the_tablet_appears_on_the_dispatchers_timeline_live()
     {
-        using var http = new HttpClient { BaseAddress = _app.BaseAddress };
-        http.DefaultRequestHeaders.Add("X-Api-Key", RunningApp.DemoApiKey);
-        var incident = await (await http.PostAsJsonAsync("api/incidents",
-            new { type = "mass_incident", latitude = 30.2420, longitude = 120.1700, title = "小区门口人员聚集" }, TestContext.Current.CancellationToken))
-            .Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var incident = await PostIncidentAsync("mass_incident", "小区门口人员聚集");
         var room = $"/incidents/{incident.GetProperty("id").GetInt64()}/room";
 
-        var dispatcher = await SignInAsync("dispatcher", new() { ViewportSize = new ViewportSize { Width = 1600, Height = 900 } }, room);
+        var dispatcher = await SignInAsync("dispatcher", Desktop(), room);
         await Assertions.Expect(dispatcher.Locator("[data-testid=timeline]")).ToContainTextAsync("小区门口人员聚集");
 
         var leader = await SignInAsync("leader", Tablet(1024, 768), room);
@@ -66,10 +24,10 @@ public class IncidentRoomTests : IAsyncLifetime
         // The dispatcher did nothing: the instruction and its task arrive over the live stream.
         await Assertions.Expect(dispatcher.Locator("[data-testid=timeline]")).ToContainTextAsync("立即疏散周边群众，注意控制现场");
         await Assertions.Expect(dispatcher.Locator("[data-testid=tasks]")).ToContainTextAsync("调度员");
-        await dispatcher.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "room-dispatcher.png") });
+        await dispatcher.ScreenshotAsync(new() { Path = Screenshot("room-dispatcher.png") });
 
         // Audited with who and from where, although it came over a circuit, not a request.
-        await using (var db = new Npgsql.NpgsqlConnection(_app.ConnectionString))
+        await using (var db = new Npgsql.NpgsqlConnection(App.ConnectionString))
         {
             await db.OpenAsync(TestContext.Current.CancellationToken);
             await using var cmd = new Npgsql.NpgsqlCommand("SELECT actor_name || '@' || remote_address FROM audit_log WHERE action = 'incident.instruction'", db);
@@ -82,44 +40,36 @@ public class IncidentRoomTests : IAsyncLifetime
             var box = await target.BoundingBoxAsync();
             Assert.True(box!.Height >= 44, $"a touch target is {box.Height}px high");
         }
-        await leader.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "room-tablet-1024x768.png") });
+        await leader.ScreenshotAsync(new() { Path = Screenshot("room-tablet-1024x768.png") });
         await leader.SetViewportSizeAsync(1180, 820);
-        await leader.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "room-tablet-1180x820.png") });
+        await leader.ScreenshotAsync(new() { Path = Screenshot("room-tablet-1180x820.png") });
     }
 
     [Fact]
     public async Task A_leaders_tablet_opens_on_the_cases_they_lead()
     {
-        using var http = new HttpClient { BaseAddress = _app.BaseAddress };
-        http.DefaultRequestHeaders.Add("X-Api-Key", RunningApp.DemoApiKey);
-        var incident = await (await http.PostAsJsonAsync("api/incidents",
-            new { type = "dispute", latitude = 30.2420, longitude = 120.1700, title = "邻里纠纷调处" }, TestContext.Current.CancellationToken))
-            .Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var incident = await PostIncidentAsync("dispute", "邻里纠纷调处");
         var id = incident.GetProperty("id").GetInt64();
 
         var leader = await SignInAsync("leader", Tablet(1180, 820), $"/incidents/{id}/room");
         await leader.Locator("[data-testid=lead]").TapAsync();
         await Assertions.Expect(leader.Locator("[data-testid=timeline]")).ToContainTextAsync("领导包案");
 
-        await leader.GotoAsync(new Uri(_app.BaseAddress, "/leader").ToString());
+        await leader.GotoAsync(new Uri(App.BaseAddress, "/leader").ToString());
         await Assertions.Expect(leader.Locator($"[data-testid=my-cases] [data-incident-id='{id}']")).ToContainTextAsync("邻里纠纷调处");
-        await leader.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "leader-home.png") });
+        await leader.ScreenshotAsync(new() { Path = Screenshot("leader-home.png") });
     }
 
     [Fact]
     public async Task A_tablet_that_slept_shows_what_happened_meanwhile()
     {
-        using var http = new HttpClient { BaseAddress = _app.BaseAddress };
-        http.DefaultRequestHeaders.Add("X-Api-Key", RunningApp.DemoApiKey);
-        var incident = await (await http.PostAsJsonAsync("api/incidents",
-            new { type = "fire", latitude = 30.2420, longitude = 120.1700, title = "仓库起火" }, TestContext.Current.CancellationToken))
-            .Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var incident = await PostIncidentAsync("fire", "仓库起火");
         var room = $"/incidents/{incident.GetProperty("id").GetInt64()}/room";
         var tablet = await SignInAsync("leader", Tablet(1024, 768), room);
         await Assertions.Expect(tablet.Locator("[data-testid=timeline]")).ToContainTextAsync("仓库起火");
 
         await tablet.Context.SetOfflineAsync(true);
-        var admin = await SignInAsync("admin", new() { ViewportSize = new ViewportSize { Width = 1600, Height = 900 } }, room);
+        var admin = await SignInAsync("admin", Desktop(), room);
         await admin.Locator("textarea").FillAsync("消防到场前先疏散");
         await admin.Locator("textarea").BlurAsync();
         await admin.Locator("[data-addressee=DutyOfficer]").ClickAsync();

@@ -1,49 +1,16 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace CommandCenter.EndToEndTests;
 
-public class MapPageTests : IAsyncLifetime
+public class MapPageTests : BrowserTest
 {
-    private RunningApp _app = default!;
-    private IPlaywright _playwright = default!;
-    private IBrowser _browser = default!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _app = await RunningApp.StartAsync();
-        (_playwright, _browser) = await Browser.LaunchAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _app.DisposeAsync();
-    }
-
     private async Task<IPage> OpenMapAsync()
     {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 900 } });
-        await page.GotoAsync(_app.BaseAddress.ToString());
-        // Not signed in: the board sends the dispatcher to the sign-in form, then back.
-        await page.Locator("#username").FillAsync("dispatcher");
-        await page.Locator("#password").FillAsync(RunningApp.DemoPassword);
-        await page.Locator("button[type=submit]").ClickAsync();
+        var page = await SignInAsync("dispatcher", Desktop());
         // Ready for the user: the grids are drawn and the live stream is joined.
         await page.Locator("path.cc-grid").First.WaitForAsync();
         await Assertions.Expect(page.Locator("[data-testid=live-status]")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\blive\\b"));
         return page;
-    }
-
-    private async Task<JsonElement> PostIncidentAsync(string title)
-    {
-        using var http = new HttpClient { BaseAddress = _app.BaseAddress };
-        http.DefaultRequestHeaders.Add("X-Api-Key", RunningApp.DemoApiKey);
-        var response = await http.PostAsJsonAsync("api/incidents", new { type = "traffic_accident", latitude = 30.2420, longitude = 120.1700, title });
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     [Fact]
@@ -52,7 +19,7 @@ public class MapPageTests : IAsyncLifetime
         var page = await OpenMapAsync();
         Assert.Equal("zh-CN", await page.Locator("html").GetAttributeAsync("lang"));
 
-        var incident = await PostIncidentAsync("端到端测试：两车追尾");
+        var incident = await PostIncidentAsync("traffic_accident", "端到端测试：两车追尾");
         var id = incident.GetProperty("id").GetInt64();
         var grid = incident.GetProperty("gridCode").GetString()!;
         var community = incident.GetProperty("communityName").GetString()!;
@@ -71,7 +38,7 @@ public class MapPageTests : IAsyncLifetime
         await Assertions.Expect(chain).ToContainTextAsync(grid);
         await Assertions.Expect(page.Locator("[data-testid=grid-detail]")).ToContainTextAsync("端到端测试：两车追尾");
 
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "map.png") });
+        await page.ScreenshotAsync(new() { Path = Screenshot("map.png") });
     }
 
     [Fact]
@@ -79,14 +46,14 @@ public class MapPageTests : IAsyncLifetime
     {
         var page = await OpenMapAsync();
 
-        await _app.StopProcessAsync();
+        await App.StopProcessAsync();
         var status = page.Locator("[data-testid=live-status]");
         await Assertions.Expect(status).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bdown\\b"), new() { Timeout = 20_000 });
         await Assertions.Expect(status).ToContainTextAsync("实时连接已断开");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "map-connection-lost.png") });
+        await page.ScreenshotAsync(new() { Path = Screenshot("map-connection-lost.png") });
 
-        await _app.StartProcessAsync();
-        var incident = await PostIncidentAsync("断线后补发");
+        await App.StartProcessAsync();
+        var incident = await PostIncidentAsync("traffic_accident", "断线后补发");
         await Assertions.Expect(status).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\blive\\b"), new() { Timeout = 30_000 });
         await page.Locator($"path.cc-incident-{incident.GetProperty("id").GetInt64()}")
             .WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
