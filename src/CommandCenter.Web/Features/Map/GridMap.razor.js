@@ -91,9 +91,13 @@ export function init(element, config, dotnet) {
     if (!config.reportStatus || reporting || state.disposed || state.status === reported) return;
     const status = state.status;
     reporting = true;
-    dotnet.invokeMethodAsync('LiveStatusChanged', status)
-      .then(() => { reported = status; }, () => { /* circuit away: retried on the next tick */ })
-      .finally(() => { reporting = false; });
+    try {
+      dotnet.invokeMethodAsync('LiveStatusChanged', status)
+        .then(() => { reported = status; }, () => { /* circuit away: retried on the next tick */ })
+        .finally(() => { reporting = false; });
+    } catch {
+      reporting = false; // thrown synchronously while the circuit is disconnected
+    }
   }
 
   // ---- territory ----
@@ -108,7 +112,7 @@ export function init(element, config, dotnet) {
     return {
       communities: { color: '#7aa2c8', weight: w.community, dashArray: `${px(4)} ${px(3)}`, fill: false },
       subdistricts: { color: '#b9d6f2', weight: w.subdistrict, fill: false },
-      district: { color: '#e2f0ff', weight: w.district, fill: false },
+      district: { color: '#e2f0ff', weight: w.district, fill: false, className: 'cc-district' },
     };
   }
 
@@ -142,8 +146,20 @@ export function init(element, config, dotnet) {
 
   function showDistrict(animate) {
     if (!districtBounds) return;
-    if (animate) map.flyToBounds(districtBounds, { padding: districtPadding(), duration: 1.5 });
-    else map.fitBounds(districtBounds, { padding: districtPadding() });
+    if (animate) {
+      flyingTo('district');
+      map.flyToBounds(districtBounds, { padding: districtPadding(), duration: 1.5 });
+    } else {
+      map.fitBounds(districtBounds, { padding: districtPadding() });
+      if (wall) element.dataset.view = 'district';
+    }
+  }
+
+  // data-view on the element says what the wall shows: 'district', 'focus', or 'flying' between
+  // them (Leaflet redraws the SVG only when a flight ends).
+  function flyingTo(view) {
+    element.dataset.view = 'flying';
+    map.once('moveend', () => { if (element.dataset.view === 'flying') element.dataset.view = view; });
   }
 
   function restyleGrid(code) {
@@ -255,6 +271,7 @@ export function init(element, config, dotnet) {
     const districtZoom = districtBounds ? map.getBoundsZoom(districtBounds, false, districtPadding()) : map.getZoom();
     focus.id = i.id;
     element.dataset.focusIncident = String(i.id);
+    flyingTo('focus');
     map.flyTo(at, Math.min(districtZoom + 1.5, map.getMaxZoom() || 18), { duration: 1.5 });
     const size = Math.round(px(140));
     focus.beacon = L.marker(at, {
