@@ -150,6 +150,7 @@ export function init(element, config, dotnet) {
       flyingTo('district');
       map.flyToBounds(districtBounds, { padding: districtPadding(), duration: 1.5 });
     } else {
+      flight++;
       map.fitBounds(districtBounds, { padding: districtPadding() });
       if (wall) element.dataset.view = 'district';
     }
@@ -157,9 +158,13 @@ export function init(element, config, dotnet) {
 
   // data-view on the element says what the wall shows: 'district', 'focus', or 'flying' between
   // them (Leaflet redraws the SVG only when a flight ends).
+  // An interrupted flight fires no moveend, so its handler would fire at the end of the next one:
+  // only the latest flight may name the view.
+  let flight = 0;
   function flyingTo(view) {
+    const mine = ++flight;
     element.dataset.view = 'flying';
-    map.once('moveend', () => { if (element.dataset.view === 'flying') element.dataset.view = view; });
+    map.once('moveend', () => { if (mine === flight) element.dataset.view = view; });
   }
 
   function restyleGrid(code) {
