@@ -4,6 +4,7 @@ using CommandCenter.Web.Features.Access;
 using CommandCenter.Web.Features.Grids;
 using CommandCenter.Web.Features.Incidents;
 using CommandCenter.Web.Features.Map;
+using CommandCenter.Web.Features.Wall;
 using CommandCenter.Web.Infrastructure;
 using CommandCenter.Web.Live;
 using MudBlazor.Services;
@@ -20,6 +21,7 @@ builder.Services.AddLive(builder.Configuration);
 builder.Services.AddGrids(builder.Configuration);
 builder.Services.AddIncidents(builder.Configuration);
 builder.Services.AddMap(builder.Configuration);
+builder.Services.AddWall(builder.Configuration);
 
 var app = builder.Build();
 

@@ -18,11 +18,13 @@ public sealed class RunningApp : IAsyncDisposable
 
     private Process? _process;
     private readonly StringBuilder _log = new();
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    private RunningApp(string database, int port)
+    private RunningApp(string database, int port, IReadOnlyDictionary<string, string> settings)
     {
         Database = database;
         Port = port;
+        _settings = settings;
     }
 
     public string Database { get; }
@@ -41,7 +43,8 @@ public sealed class RunningApp : IAsyncDisposable
         }
     }
 
-    public static async Task<RunningApp> StartAsync()
+    // settings: extra app settings as environment variables (e.g. "Wall__StaleAfter").
+    public static async Task<RunningApp> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         var database = $"cc_e2e_{Guid.NewGuid():N}"[..22];
         await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { Database = "postgres", Pooling = false }.ConnectionString))
@@ -50,7 +53,7 @@ public sealed class RunningApp : IAsyncDisposable
             await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{database}\" TEMPLATE template1", admin);
             await cmd.ExecuteNonQueryAsync();
         }
-        var app = new RunningApp(database, FreePort());
+        var app = new RunningApp(database, FreePort(), settings ?? new Dictionary<string, string>());
         await app.StartProcessAsync();
         return app;
     }
@@ -81,6 +84,7 @@ public sealed class RunningApp : IAsyncDisposable
                 ["Access__DemoApiKey"] = DemoApiKey,
             },
         };
+        foreach (var (key, value) in _settings) start.Environment[key] = value;
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };

@@ -8,15 +8,28 @@ retryButton.addEventListener("click", retry);
 const resumeButton = document.getElementById("components-resume-button");
 resumeButton.addEventListener("click", resume);
 
+// The wall display: nobody will click Retry, and its tab never becomes "visible" again, so it
+// retries on a timer and reloads itself — but only once the server answers, never onto an error page.
+const unattended = reconnectModal.dataset.unattended === "true";
+const UNATTENDED_RETRY_MS = 5000;
+let unattendedTimer = 0;
+let reloading = false;
+
 function handleReconnectStateChanged(event) {
     if (event.detail.state === "show") {
         reconnectModal.showModal();
     } else if (event.detail.state === "hide") {
+        stopRetryingUnattended();
         reconnectModal.close();
     } else if (event.detail.state === "failed") {
-        document.addEventListener("visibilitychange", retryWhenDocumentBecomesVisible);
+        if (unattended) retryUnattended();
+        else document.addEventListener("visibilitychange", retryWhenDocumentBecomesVisible);
     } else if (event.detail.state === "rejected") {
-        location.reload();
+        reload();
+    } else if (unattended && event.detail.state === "paused") {
+        resume();
+    } else if (unattended && event.detail.state === "resume-failed") {
+        retryUnattended();
     }
 }
 
@@ -34,14 +47,15 @@ async function retry() {
             // We'll reload the page so the user can continue using the app as quickly as possible.
             const resumeSuccessful = await Blazor.resumeCircuit();
             if (!resumeSuccessful) {
-                location.reload();
+                reload();
             } else {
                 reconnectModal.close();
             }
         }
     } catch (err) {
         // We got an exception, server is currently unavailable
-        document.addEventListener("visibilitychange", retryWhenDocumentBecomesVisible);
+        if (unattended) retryUnattended();
+        else document.addEventListener("visibilitychange", retryWhenDocumentBecomesVisible);
     }
 }
 
@@ -49,10 +63,11 @@ async function resume() {
     try {
         const successful = await Blazor.resumeCircuit();
         if (!successful) {
-            location.reload();
+            reload();
         }
     } catch {
         reconnectModal.classList.replace("components-reconnect-paused", "components-reconnect-resume-failed");
+        if (unattended) retryUnattended();
     }
 }
 
@@ -60,4 +75,53 @@ async function retryWhenDocumentBecomesVisible() {
     if (document.visibilityState === "visible") {
         await retry();
     }
+}
+
+// ---- unattended ----
+
+async function serverIsReady() {
+    try {
+        const response = await fetch("health/ready", { cache: "no-store" });
+        return response.ok;
+    } catch {
+        return false;
+    }
+}
+
+function reload() {
+    if (!unattended) {
+        location.reload();
+        return;
+    }
+    // Reloading while the server or its database is still down would leave an error page that
+    // never retries; wait until it is ready.
+    if (reloading) return;
+    reloading = true;
+    stopRetryingUnattended();
+    const attempt = async () => {
+        if (await serverIsReady()) location.reload();
+        else setTimeout(attempt, UNATTENDED_RETRY_MS);
+    };
+    attempt();
+}
+
+function retryUnattended() {
+    stopRetryingUnattended();
+    unattendedTimer = setTimeout(async () => {
+        if (await serverIsReady()) await retry();
+        else retryUnattended();
+    }, UNATTENDED_RETRY_MS);
+}
+
+function stopRetryingUnattended() {
+    clearTimeout(unattendedTimer);
+    unattendedTimer = 0;
+}
+
+// An unhandled error ends the circuit without the reconnect dialog: reload then too.
+if (unattended) {
+    setInterval(() => {
+        const errorUi = document.getElementById("blazor-error-ui");
+        if (errorUi && getComputedStyle(errorUi).display !== "none") reload();
+    }, UNATTENDED_RETRY_MS);
 }

@@ -68,7 +68,8 @@ public static class AccessRegistration
                 BoardRoles.Any(c.User.IsInRole) || c.User.HasScope(Scopes.IncidentsRead) || c.User.HasScope(Scopes.IncidentsWrite)))
             .AddPolicy(Policies.ReportIncidents, p => p.RequireAssertion(c =>
                 ReportingRoles.Any(c.User.IsInRole) || c.User.HasScope(Scopes.IncidentsWrite)))
-            .AddPolicy(Policies.HandleIncidents, p => p.RequireRole(ReportingRoles))
+            .AddPolicy(Policies.HandleIncidents, p => p.RequireAssertion(c =>
+                ReportingRoles.Any(c.User.IsInRole) || c.User.HasScope(Scopes.IncidentsWrite)))
             .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin));
 
         services.AddCascadingAuthenticationState();

@@ -14,6 +14,9 @@ public sealed class IncidentBoard
     public bool NeedsReload { get; private set; }
     public DateTimeOffset? LastEventAt { get; private set; }
 
+    // The incident the last applied event was about; null after a (re)load.
+    public IncidentView? LastChanged { get; private set; }
+
     public IReadOnlyList<IncidentView> Items => _sorted ??= [.. _open.Values
         .OrderBy(i => i.PriorityLevel)
         .ThenByDescending(i => i.ReportedAt)
@@ -27,6 +30,7 @@ public sealed class IncidentBoard
         foreach (var i in snapshot.Items) _open[i.Id] = i;
         LastSeq = snapshot.LastSeq;
         NeedsReload = false;
+        LastChanged = null;
         _sorted = null;
     }
 
@@ -40,9 +44,11 @@ public sealed class IncidentBoard
         }
         LastSeq = e.Seq;
         LastEventAt = e.At;
+        LastChanged = null;
         if (e.Type is IncidentEvents.Created or IncidentEvents.Updated)
         {
             var incident = e.Payload.Deserialize<IncidentView>(LiveEventStore.Json)!;
+            LastChanged = incident;
             if (incident.IsOpen) _open[incident.Id] = incident;
             else _open.Remove(incident.Id);
             _sorted = null;

@@ -1,9 +1,14 @@
 // The command-center map. Owns its Leaflet layers and its own live connection: Blazor renders
 // the element once and never re-renders it; events are queued and applied in batches.
+// config.mode 'board': the dispatcher's interactive map. 'wall': the wall display — no controls,
+// lines and marks scaled to the screen, fitted to the district, and each new critical incident
+// is flown to and pulsed for config.highlightMs before the map returns to the district.
 /* global L, signalR */
 
 const FLUSH_MS = 250;
 const PRIORITY_COLOURS = { critical: '#ff3b30', high: '#ff9500', medium: '#ffd60a', low: '#64d2ff' };
+// Wall sizes are given for 1920×1080 and scaled with the screen, so 4K is not tiny.
+const WALL_BASE = { width: 1920, height: 1080 };
 
 function shade(open) {
   if (!open) return { fillColor: '#1e3a5f', fillOpacity: 0.18 };
@@ -13,31 +18,61 @@ function shade(open) {
 }
 
 export function init(element, config, dotnet) {
-  const map = L.map(element, { zoomSnap: 0.25, attributionControl: !!config.tileUrl });
+  const wall = config.mode === 'wall';
+  const map = L.map(element, {
+    zoomSnap: wall ? 0.1 : 0.25,
+    attributionControl: !!config.tileUrl,
+    // The wall is watched from across the room, never touched.
+    ...(wall && { zoomControl: false, dragging: false, scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false }),
+  });
   if (config.tileUrl) {
     L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || '', maxZoom: 19 }).addTo(map);
   }
   map.createPane('incidents').style.zIndex = 650;
   const svg = L.svg();
 
+  let scale = screenScale();
+  function screenScale() {
+    if (!wall) return 1;
+    return Math.min(4, Math.max(0.75, Math.min(window.innerWidth / WALL_BASE.width, window.innerHeight / WALL_BASE.height)));
+  }
+  const px = v => v * scale;
+  const weights = () => wall
+    ? { grid: px(0.8), community: px(1.4), subdistrict: px(2.6), district: px(4), highlight: px(3), marker: px(2) }
+    : { grid: 0.6, community: 1.2, subdistrict: 2.2, district: 3.5, highlight: 3, marker: 2 };
+  const radius = i => (wall ? px(i.priority === 'critical' ? 14 : 10) : (i.priority === 'critical' ? 11 : 8));
+
   const state = {
     lastSeq: 0,
     lastEventAt: null,
     queue: [],
     markers: new Map(),   // incident id → circle marker
+    incidents: new Map(), // open incident id → the incident as last received
     incidentGrid: new Map(), // open incident id → grid code
     grids: new Map(),     // grid code → { layer, open }
     highlighted: null,
     status: 'connecting',
+    newCritical: null,    // wall: the newest critical incident of the current batch
     disposed: false,
   };
+  const layers = { communities: null, subdistricts: null, district: null };
+  const highlightMs = config.highlightMs || 15000;
+  // wall: the incident flown to, and the newest critical waiting for its turn
+  const focus = { id: null, timer: 0, beacon: null, callout: null, pending: null, pendingTimer: 0, dwellUntil: 0 };
+  let districtBounds = null;
 
   const statusBox = L.DomUtil.create('div', 'cc-live-status connecting', element);
   statusBox.setAttribute('data-testid', 'live-status');
   statusBox.setAttribute('role', 'status');
 
+  function setStatus(status) {
+    state.status = status;
+    renderStatus();
+  }
+
   function renderStatus() {
     statusBox.className = `cc-live-status ${state.status}`;
+    reportStatus();
     if (state.status === 'down') { statusBox.textContent = config.text.down; return; }
     if (state.status === 'connecting') { statusBox.textContent = config.text.connecting; return; }
     let text = `● ${config.text.live}`;
@@ -48,30 +83,94 @@ export function init(element, config, dotnet) {
     statusBox.textContent = text;
   }
 
+  // Tells .NET the connection state when it changes. While the circuit is away the call fails;
+  // the once-a-second status render sends it again, so .NET never keeps a stale state.
+  let reported = null;
+  let reporting = false;
+  function reportStatus() {
+    if (!config.reportStatus || reporting || state.disposed || state.status === reported) return;
+    const status = state.status;
+    reporting = true;
+    try {
+      dotnet.invokeMethodAsync('LiveStatusChanged', status)
+        .then(() => { reported = status; }, () => { /* circuit away: retried on the next tick */ })
+        .finally(() => { reporting = false; });
+    } catch {
+      reporting = false; // thrown synchronously while the circuit is disconnected
+    }
+  }
+
   // ---- territory ----
+  function gridStyle(code, open) {
+    const w = weights();
+    const line = state.highlighted === code ? { color: '#ffffff', weight: w.highlight } : { color: '#4b6a8a', weight: w.grid };
+    return { ...shade(open), ...line };
+  }
+
+  function lineStyles() {
+    const w = weights();
+    return {
+      communities: { color: '#7aa2c8', weight: w.community, dashArray: `${px(4)} ${px(3)}`, fill: false },
+      subdistricts: { color: '#b9d6f2', weight: w.subdistrict, fill: false },
+      district: { color: '#e2f0ff', weight: w.district, fill: false, className: 'cc-district' },
+    };
+  }
+
   const territory = fetch('/api/map/territory').then(r => r.json()).then(t => {
+    const styles = lineStyles();
     L.geoJSON(t.grids, {
       renderer: svg,
-      style: f => ({ color: '#4b6a8a', weight: 0.6, ...shade(f.properties.open), className: `cc-grid cc-grid-${f.properties.code}` }),
+      interactive: !wall,
+      style: f => ({ ...gridStyle(f.properties.code, f.properties.open), className: `cc-grid cc-grid-${f.properties.code}` }),
       onEachFeature: (f, layer) => {
         state.grids.set(f.properties.code, { layer, open: f.properties.open });
+        if (wall) return;
         layer.bindTooltip(`${f.properties.community} · ${f.properties.name}`, { sticky: true, className: 'cc-tooltip' });
         layer.on('click', () => dotnet.invokeMethodAsync('GridClicked', f.properties.code));
       },
     }).addTo(map);
-    L.geoJSON(t.communities, { renderer: svg, interactive: false, style: { color: '#7aa2c8', weight: 1.2, dashArray: '4 3', fill: false } }).addTo(map);
-    L.geoJSON(t.subdistricts, {
-      renderer: svg, interactive: false, style: { color: '#b9d6f2', weight: 2.2, fill: false },
-      onEachFeature: (f, layer) => layer.bindTooltip(f.properties.name, { permanent: true, direction: 'center', className: 'cc-label' }),
+    layers.communities = L.geoJSON(t.communities, { renderer: svg, interactive: false, style: styles.communities }).addTo(map);
+    layers.subdistricts = L.geoJSON(t.subdistricts, {
+      renderer: svg, interactive: false, style: styles.subdistricts,
+      onEachFeature: (f, layer) => layer.bindTooltip(f.properties.name,
+        { permanent: true, direction: 'center', className: wall ? 'cc-label cc-label-wall' : 'cc-label' }),
     }).addTo(map);
-    const district = L.geoJSON(t.district, { renderer: svg, interactive: false, style: { color: '#e2f0ff', weight: 3.5, fill: false } }).addTo(map);
+    layers.district = L.geoJSON(t.district, { renderer: svg, interactive: false, style: styles.district }).addTo(map);
+    if (layers.district.getLayers().length) districtBounds = layers.district.getBounds();
     // A room opened on one incident keeps that focus; the board shows the whole district.
-    if (district.getLayers().length && !state.focused) map.fitBounds(district.getBounds(), { padding: [16, 16] });
+    if (!state.focused) showDistrict(false);
   });
+
+  function districtPadding() {
+    return wall ? L.point(px(28), px(28)) : L.point(16, 16);
+  }
+
+  function showDistrict(animate) {
+    if (!districtBounds) return;
+    if (animate) {
+      flyingTo('district');
+      map.flyToBounds(districtBounds, { padding: districtPadding(), duration: 1.5 });
+    } else {
+      flight++;
+      map.fitBounds(districtBounds, { padding: districtPadding() });
+      if (wall) element.dataset.view = 'district';
+    }
+  }
+
+  // data-view on the element says what the wall shows: 'district', 'focus', or 'flying' between
+  // them (Leaflet redraws the SVG only when a flight ends).
+  // An interrupted flight fires no moveend, so its handler would fire at the end of the next one:
+  // only the latest flight may name the view.
+  let flight = 0;
+  function flyingTo(view) {
+    const mine = ++flight;
+    element.dataset.view = 'flying';
+    map.once('moveend', () => { if (mine === flight) element.dataset.view = view; });
+  }
 
   function restyleGrid(code) {
     const g = state.grids.get(code);
-    if (g) g.layer.setStyle({ ...shade(g.open), ...(state.highlighted === code ? { color: '#ffffff', weight: 3 } : { color: '#4b6a8a', weight: 0.6 }) });
+    if (g) g.layer.setStyle(gridStyle(code, g.open));
   }
 
   function countGrid(code, delta) {
@@ -82,40 +181,143 @@ export function init(element, config, dotnet) {
   }
 
   // ---- incidents ----
+  function markerStyle(i) {
+    return {
+      pane: 'incidents', renderer: svg, radius: radius(i), weight: weights().marker, color: '#0b1622',
+      fillColor: PRIORITY_COLOURS[i.priority] || '#ffffff', fillOpacity: 0.95, interactive: !wall,
+      className: `cc-incident cc-incident-${i.id} cc-priority-${i.priority}`,
+    };
+  }
+
   function upsertIncident(i, isNew) {
     const previousGrid = state.incidentGrid.get(i.id);
     if (previousGrid !== undefined) { countGrid(previousGrid, -1); state.incidentGrid.delete(i.id); }
     let marker = state.markers.get(i.id);
     if (!i.isOpen) {
       if (marker) { marker.remove(); state.markers.delete(i.id); }
+      state.incidents.delete(i.id);
+      if (focus.id === i.id) returnToDistrict();
       return;
     }
     state.incidentGrid.set(i.id, i.gridCode);
+    state.incidents.set(i.id, i);
     countGrid(i.gridCode, +1);
-    const style = {
-      pane: 'incidents', renderer: svg, radius: i.priority === 'critical' ? 11 : 8, weight: 2, color: '#0b1622',
-      fillColor: PRIORITY_COLOURS[i.priority] || '#ffffff', fillOpacity: 0.95,
-      className: `cc-incident cc-incident-${i.id} cc-priority-${i.priority}`,
-    };
+    const style = markerStyle(i);
     if (!marker) {
       marker = L.circleMarker([i.latitude, i.longitude], style).addTo(map);
-      marker.on('click', () => dotnet.invokeMethodAsync('IncidentClicked', i.id));
+      if (!wall) marker.on('click', () => dotnet.invokeMethodAsync('IncidentClicked', i.id));
       state.markers.set(i.id, marker);
     } else {
       marker.setLatLng([i.latitude, i.longitude]).setStyle(style);
     }
-    marker.bindTooltip(i.title, { className: 'cc-tooltip' });
+    if (!wall) marker.bindTooltip(i.title, { className: 'cc-tooltip' });
     if (isNew) pulse(i);
   }
 
   function pulse(i) {
     const ring = L.circleMarker([i.latitude, i.longitude], {
-      pane: 'incidents', renderer: svg, radius: 26, weight: 3, color: PRIORITY_COLOURS[i.priority] || '#fff', fill: false,
-      interactive: false, className: 'cc-pulse',
+      pane: 'incidents', renderer: svg, radius: wall ? px(30) : 26, weight: wall ? px(3) : 3,
+      color: PRIORITY_COLOURS[i.priority] || '#fff', fill: false, interactive: false, className: 'cc-pulse',
     }).addTo(map);
     setTimeout(() => ring.remove(), 4000);
   }
 
+  // ---- wall: fly to a new critical incident, pulse, return to the district ----
+  // Between two fly-tos the district stays on screen at least as long as a highlight, so a busy
+  // night never hides the overall picture; criticals arriving meanwhile wait (the newest wins).
+  function requestHighlight(i) {
+    if (focus.id === null && Date.now() >= focus.dwellUntil) { highlight(i); return; }
+    focus.pending = i;
+    if (focus.id === null) schedulePending(focus.dwellUntil - Date.now());
+  }
+
+  function schedulePending(ms) {
+    clearTimeout(focus.pendingTimer);
+    focus.pendingTimer = setTimeout(() => {
+      const next = focus.pending;
+      focus.pending = null;
+      if (next && state.incidents.has(next.id)) highlight(next);
+    }, Math.max(0, ms));
+  }
+
+  function returnToDistrict() {
+    endFocus();
+    showDistrict(true);
+    focus.dwellUntil = Date.now() + highlightMs;
+    if (focus.pending) schedulePending(highlightMs);
+  }
+
+
+  function placeOf(i) {
+    if (!i.gridName) return config.text.outsideDistrict;
+    const community = i.communityName && !i.gridName.startsWith(i.communityName) ? i.communityName : null;
+    return [i.subdistrictName, community, i.gridName].filter(Boolean).join(' · ');
+  }
+
+  function calloutOf(i) {
+    const root = document.createElement('div');
+    const head = root.appendChild(document.createElement('div'));
+    head.className = 'cc-callout-head';
+    const chip = head.appendChild(document.createElement('span'));
+    chip.className = `cc-priority cc-priority-${i.priority}`;
+    chip.textContent = config.text.priorities?.[i.priority] ?? i.priority;
+    head.append(` ${config.text.types?.[i.type] ?? i.type}`);
+    const title = root.appendChild(document.createElement('div'));
+    title.className = 'cc-callout-title';
+    title.textContent = i.title;
+    const place = root.appendChild(document.createElement('div'));
+    place.className = 'cc-callout-place';
+    place.textContent = placeOf(i);
+    return root;
+  }
+
+  function highlight(i) {
+    endFocus();
+    const at = [i.latitude, i.longitude];
+    const districtZoom = districtBounds ? map.getBoundsZoom(districtBounds, false, districtPadding()) : map.getZoom();
+    focus.id = i.id;
+    element.dataset.focusIncident = String(i.id);
+    flyingTo('focus');
+    map.flyTo(at, Math.min(districtZoom + 1.5, map.getMaxZoom() || 18), { duration: 1.5 });
+    const size = Math.round(px(140));
+    focus.beacon = L.marker(at, {
+      icon: L.divIcon({ className: 'cc-beacon', html: '<span></span><span></span><span></span>', iconSize: [size, size] }),
+      interactive: false, keyboard: false,
+    }).addTo(map);
+    focus.callout = L.tooltip(at, { permanent: true, direction: 'top', offset: [0, -px(22)], className: 'cc-callout', interactive: false })
+      .setContent(calloutOf(i))
+      .addTo(map);
+    focus.timer = setTimeout(returnToDistrict, highlightMs);
+  }
+
+  function endFocus() {
+    clearTimeout(focus.timer);
+    focus.beacon?.remove();
+    focus.callout?.remove();
+    focus.id = null;
+    focus.beacon = null;
+    focus.callout = null;
+    delete element.dataset.focusIncident;
+  }
+
+  function rescale() {
+    const next = screenScale();
+    if (next === scale) return;
+    scale = next;
+    const styles = lineStyles();
+    for (const [name, layer] of Object.entries(layers)) layer?.setStyle(styles[name]);
+    for (const code of state.grids.keys()) restyleGrid(code);
+    for (const [id, marker] of state.markers) marker.setStyle(markerStyle(state.incidents.get(id)));
+  }
+
+  if (wall) {
+    map.on('resize', () => {
+      rescale();
+      if (focus.id === null) showDistrict(false);
+    });
+  }
+
+  // ---- snapshot and stream ----
   async function loadSnapshot() {
     const snapshot = await fetch('/api/incidents/open').then(r => r.json());
     for (const id of [...state.markers.keys()]) upsertIncident({ id, isOpen: false }, false);
@@ -128,7 +330,10 @@ export function init(element, config, dotnet) {
     if (e.seq !== state.lastSeq + 1) return false; // a gap: ask for what is missing
     state.lastSeq = e.seq;
     state.lastEventAt = Date.now();
-    if (e.type === 'incident.created' || e.type === 'incident.updated') upsertIncident(e.payload, e.type === 'incident.created');
+    if (e.type === 'incident.created' || e.type === 'incident.updated') {
+      upsertIncident(e.payload, e.type === 'incident.created');
+      if (wall && e.type === 'incident.created' && e.payload.isOpen && e.payload.priority === 'critical') state.newCritical = e.payload;
+    }
     return true;
   }
 
@@ -152,9 +357,9 @@ export function init(element, config, dotnet) {
     try { await join(); state.status = 'live'; } catch { state.status = 'down'; } finally { joining = false; renderStatus(); }
   }
 
-  connection.onreconnecting(() => { state.status = 'down'; renderStatus(); });
+  connection.onreconnecting(() => setStatus('down'));
   connection.onreconnected(() => rejoin());
-  connection.onclose(() => { state.status = 'down'; renderStatus(); if (!state.disposed) setTimeout(start, 2000); });
+  connection.onclose(() => { setStatus('down'); if (!state.disposed) setTimeout(start, 2000); });
 
   async function start() {
     if (state.disposed) return;
@@ -162,13 +367,12 @@ export function init(element, config, dotnet) {
       await connection.start();
       await rejoin();
     } catch {
-      state.status = 'down';
-      renderStatus();
+      setStatus('down');
       setTimeout(start, 3000);
     }
   }
 
-  territory.then(loadSnapshot).then(start).catch(() => { state.status = 'down'; renderStatus(); setTimeout(start, 3000); });
+  territory.then(loadSnapshot).then(start).catch(() => { setStatus('down'); setTimeout(start, 3000); });
 
   const flushTimer = setInterval(() => {
     if (!state.queue.length) return;
@@ -176,6 +380,8 @@ export function init(element, config, dotnet) {
     for (let k = 0; k < batch.length; k++) {
       if (!applyEvent(batch[k])) { state.queue.unshift(...batch.slice(k)); rejoin(); break; }
     }
+    // Several criticals in one batch (a catch-up after an outage): show the newest.
+    if (state.newCritical) { requestHighlight(state.newCritical); state.newCritical = null; }
     renderStatus();
   }, FLUSH_MS);
   const clockTimer = setInterval(renderStatus, 1000);
@@ -198,6 +404,8 @@ export function init(element, config, dotnet) {
     },
     dispose() {
       state.disposed = true;
+      endFocus();
+      clearTimeout(focus.pendingTimer);
       clearInterval(flushTimer);
       clearInterval(clockTimer);
       connection.stop();

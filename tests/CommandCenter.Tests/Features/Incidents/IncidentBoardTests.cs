@@ -28,6 +28,19 @@ public class IncidentBoardTests
     }
 
     [Fact]
+    public void The_board_names_the_incident_the_last_event_changed_and_forgets_it_on_reload()
+    {
+        var board = new IncidentBoard();
+        board.Load(new IncidentSnapshot(10, [Incident(1)]));
+
+        board.Apply(Event(11, Incident(1, open: false), IncidentEvents.Updated));
+        Assert.Equal((1L, false), (board.LastChanged?.Id, board.LastChanged?.IsOpen));
+
+        board.Load(new IncidentSnapshot(11, []));
+        Assert.Null(board.LastChanged);
+    }
+
+    [Fact]
     public void Events_already_in_the_snapshot_are_ignored()
     {
         var board = new IncidentBoard();
