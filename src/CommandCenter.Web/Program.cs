@@ -3,6 +3,7 @@ using CommandCenter.Web.Data;
 using CommandCenter.Web.Features.Grids;
 using CommandCenter.Web.Features.Incidents;
 using CommandCenter.Web.Features.Map;
+using CommandCenter.Web.Features.Patrols;
 using CommandCenter.Web.Infrastructure;
 using CommandCenter.Web.Live;
 using MudBlazor.Services;
@@ -18,6 +19,7 @@ builder.Services.AddLive(builder.Configuration);
 builder.Services.AddGrids(builder.Configuration);
 builder.Services.AddIncidents(builder.Configuration);
 builder.Services.AddMap(builder.Configuration);
+builder.Services.AddPatrols(builder.Configuration);
 
 var app = builder.Build();
 
@@ -35,6 +37,8 @@ app.MapLive();
 app.MapIncidentEndpoints();
 app.MapGridEndpoints();
 app.MapMapEndpoints();
+app.MapPatrolEndpoints();
+app.MapPatrolAdminEndpoints(); // to be put behind the Admin role by the Identity work
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

@@ -9,7 +9,7 @@ using CommandCenter.Web.Live;
 namespace CommandCenter.IntegrationTests;
 
 // One app instance on a given database; two factories on one database are two instances.
-public sealed class AppFactory(string connectionString) : WebApplicationFactory<Program>
+public sealed class AppFactory(string connectionString, Action<IWebHostBuilder>? configure = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -17,6 +17,7 @@ public sealed class AppFactory(string connectionString) : WebApplicationFactory<
         builder.UseSetting("ConnectionStrings:CommandCenter", connectionString);
         builder.UseSetting("Demo:Enabled", "false");
         builder.UseSetting("Live:PollInterval", "00:00:01");
+        configure?.Invoke(builder);
     }
 
     public CommandCenterDb CreateDb() => Services.GetRequiredService<IDbContextFactory<CommandCenterDb>>().CreateDbContext();
