@@ -16,10 +16,13 @@ public sealed class RunningApp : IAsyncDisposable
     private Process? _process;
     private readonly StringBuilder _log = new();
 
-    private RunningApp(string database, int port)
+    private readonly bool _demo;
+
+    private RunningApp(string database, int port, bool demo)
     {
         Database = database;
         Port = port;
+        _demo = demo;
     }
 
     public string Database { get; }
@@ -38,7 +41,7 @@ public sealed class RunningApp : IAsyncDisposable
         }
     }
 
-    public static async Task<RunningApp> StartAsync()
+    public static async Task<RunningApp> StartAsync(bool demo = false)
     {
         var database = $"cc_e2e_{Guid.NewGuid():N}"[..22];
         await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { Database = "postgres", Pooling = false }.ConnectionString))
@@ -47,7 +50,7 @@ public sealed class RunningApp : IAsyncDisposable
             await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{database}\" TEMPLATE template1", admin);
             await cmd.ExecuteNonQueryAsync();
         }
-        var app = new RunningApp(database, FreePort());
+        var app = new RunningApp(database, FreePort(), demo);
         await app.StartProcessAsync();
         return app;
     }
@@ -71,7 +74,7 @@ public sealed class RunningApp : IAsyncDisposable
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
                 ["ConnectionStrings__CommandCenter"] = ConnectionString,
-                ["Demo__Enabled"] = "false",
+                ["Demo__Enabled"] = _demo ? "true" : "false",
                 ["Live__PollInterval"] = "00:00:01",
             },
         };

@@ -17,6 +17,8 @@ public static class PatrolRegistration
         services.AddHostedService(sp => sp.GetRequiredService<PositionPartitionMaintainer>());
         services.AddSingleton<PatrolLiveFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<PatrolLiveFeed>());
+        services.AddOptions<PatrolDemoOptions>().Bind(config.GetSection(PatrolDemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<DemoPatrolFeed>();
         return services;
     }
 }
