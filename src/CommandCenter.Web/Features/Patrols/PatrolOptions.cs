@@ -43,4 +43,14 @@ public sealed record PatrolOptions
     // Most fixes written in one COPY + transaction when requests pile up.
     [Range(1, 1_000_000)]
     public int MaxWriteBatch { get; init; } = 20_000;
+
+    // Groups of at least this many fixes go through binary COPY; smaller ones (single OsmAnd
+    // fixes) through one prepared statement, which saves COPY's extra round trips.
+    [Range(1, 1_000_000)]
+    public int CopyFrom { get; init; } = 64;
+
+    // Writer loops, each with its own connection: PostgreSQL works on one group while another
+    // commits. Upserts go in unit order, so two loops never deadlock on unit rows.
+    [Range(1, 16)]
+    public int Writers { get; init; } = 2;
 }

@@ -9,10 +9,12 @@ namespace CommandCenter.Web.Features.Patrols;
 
 public sealed record FixToStore(long UnitId, PositionFix Fix);
 
-// Group commit: concurrent requests queue their fixes; one loop takes everything queued, COPYs it
-// (binary) into a temp table on its own long-lived connection, moves it into the history with
-// ON CONFLICT DO NOTHING (a repeated fix stores nothing) and upserts each unit's latest fix, all
-// in one transaction. A request is answered when its fixes are committed.
+// Group commit: concurrent requests queue their fixes; each of Patrol:Writers loops takes what is
+// queued and, on its own long-lived connection, writes it in one transaction: a batch is binary
+// COPYd into a temp table, moved into the history with ON CONFLICT DO NOTHING (a repeated fix
+// stores nothing) and each unit's latest fix is upserted. A small group (single OsmAnd fixes)
+// skips COPY's round trips: the same two statements run as one prepared statement over arrays.
+// A request is answered when its fixes are committed.
 public sealed class PositionWriter(
     NpgsqlDataSource dataSource,
     PositionHistory history,
@@ -36,6 +38,7 @@ public sealed class PositionWriter(
         INSERT INTO positions (unit_id, fix_time, location, speed, heading, accuracy, altitude, battery, received_at)
         SELECT unit_id, fix_time, ST_SetSRID(ST_MakePoint(lon, lat), 4326), speed, heading, accuracy, altitude, battery, now()
         FROM fix_in
+        ORDER BY unit_id, fix_time -- one lock order for every writer: concurrent repeats cannot deadlock
         ON CONFLICT DO NOTHING
         RETURNING unit_id, fix_time
         """;
@@ -56,9 +59,18 @@ public sealed class PositionWriter(
         WHERE u.fix_time < excluded.fix_time
         """;
 
+    // The same statements over unnest()ed arrays, in one round trip; fix_in is a CTE here.
+    private const string WriteSmallGroup = $"""
+        WITH fix_in AS (
+            SELECT * FROM unnest(@unit_id, @fix_time, @lat, @lon, @speed, @heading, @accuracy, @altitude, @battery)
+                AS f(unit_id, fix_time, lat, lon, speed, heading, accuracy, altitude, battery)),
+        stored AS ({InsertHistory}),
+        latest AS ({UpsertLatest})
+        SELECT unit_id, fix_time FROM stored
+        """;
+
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(10_000)
     {
-        SingleReader = true,
         FullMode = BoundedChannelFullMode.Wait,
     });
 
@@ -73,6 +85,19 @@ public sealed class PositionWriter(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, options.Value.Writers).Select(_ => Task.Run(() => WriteLoopAsync(stoppingToken), stoppingToken)));
+        }
+        finally
+        {
+            _queue.Writer.TryComplete();
+            while (_queue.Reader.TryRead(out var p)) p.Done.TrySetCanceled(stoppingToken);
+        }
+    }
+
+    private async Task WriteLoopAsync(CancellationToken stoppingToken)
+    {
         NpgsqlConnection? conn = null;
         var group = new List<Pending>();
         try
@@ -86,10 +111,19 @@ public sealed class PositionWriter(
                     group.Add(pending);
                     count += pending.Fixes.Count;
                 }
+                if (group.Count == 0) continue; // another writer took it
                 try
                 {
                     conn ??= await OpenAsync(stoppingToken);
-                    await WriteGroupAsync(conn, group, count, stoppingToken);
+                    try
+                    {
+                        await WriteGroupAsync(conn, group, count, stoppingToken);
+                    }
+                    catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+                    {
+                        logger.LogInformation("Position write hit {SqlState}; retrying once", ex.SqlState);
+                        await WriteGroupAsync(conn, group, count, stoppingToken);
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
@@ -101,11 +135,13 @@ public sealed class PositionWriter(
                 }
             }
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down
+        }
         finally
         {
-            _queue.Writer.TryComplete();
             foreach (var p in group) p.Done.TrySetCanceled(stoppingToken);
-            while (_queue.Reader.TryRead(out var p)) p.Done.TrySetCanceled(stoppingToken);
             if (conn is not null) await conn.DisposeAsync();
         }
     }
@@ -123,6 +159,21 @@ public sealed class PositionWriter(
         var started = Stopwatch.GetTimestamp();
         await history.EnsureDaysAsync(conn, group.SelectMany(p => p.Fixes).Select(f => PositionHistory.DayOf(f.Fix.Time)), ct);
 
+        var stored = count < options.Value.CopyFrom
+            ? await WriteSmallAsync(conn, group, ct)
+            : await CopyAsync(conn, group, ct);
+        metrics.Written(count, Stopwatch.GetElapsedTime(started));
+
+        foreach (var p in group)
+        {
+            // Each stored row is credited once, to the first request that carried it.
+            var n = p.Fixes.Count(f => stored.Remove((f.UnitId, StoredTime(f.Fix.Time))));
+            p.Done.TrySetResult(n);
+        }
+    }
+
+    private async Task<HashSet<(long UnitId, DateTimeOffset Time)>> CopyAsync(NpgsqlConnection conn, List<Pending> group, CancellationToken ct)
+    {
         var stored = new HashSet<(long UnitId, DateTimeOffset Time)>();
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {
@@ -153,20 +204,41 @@ public sealed class PositionWriter(
             }
             await using (var upsert = new NpgsqlCommand(UpsertLatest, conn, tx))
             {
-                upsert.Parameters.AddWithValue("min_move", options.Value.MinMoveMeters);
+                upsert.Parameters.Add(new NpgsqlParameter<double>("min_move", options.Value.MinMoveMeters));
                 await upsert.ExecuteNonQueryAsync(ct);
             }
             await tx.CommitAsync(ct);
         }
-        metrics.Written(count, Stopwatch.GetElapsedTime(started));
-
-        foreach (var p in group)
-        {
-            // Each stored row is credited once, to the first request that carried it.
-            var n = p.Fixes.Count(f => stored.Remove((f.UnitId, StoredTime(f.Fix.Time))));
-            p.Done.TrySetResult(n);
-        }
+        return stored;
     }
+
+    // One statement, so atomic without BEGIN/COMMIT; prepared once per connection.
+    private async Task<HashSet<(long UnitId, DateTimeOffset Time)>> WriteSmallAsync(NpgsqlConnection conn, List<Pending> group, CancellationToken ct)
+    {
+        var fixes = group.SelectMany(p => p.Fixes).ToList();
+        await using var cmd = new NpgsqlCommand(WriteSmallGroup, conn);
+        cmd.Parameters.Add(new NpgsqlParameter<long[]>("unit_id", [.. fixes.Select(f => f.UnitId)]));
+        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("fix_time", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+        {
+            TypedValue = [.. fixes.Select(f => StoredTime(f.Fix.Time))],
+        });
+        cmd.Parameters.Add(new NpgsqlParameter<double[]>("lat", [.. fixes.Select(f => f.Fix.Latitude)]));
+        cmd.Parameters.Add(new NpgsqlParameter<double[]>("lon", [.. fixes.Select(f => f.Fix.Longitude)]));
+        cmd.Parameters.Add(Reals("speed", fixes, f => f.Speed));
+        cmd.Parameters.Add(Reals("heading", fixes, f => f.Heading));
+        cmd.Parameters.Add(Reals("accuracy", fixes, f => f.Accuracy));
+        cmd.Parameters.Add(Reals("altitude", fixes, f => f.Altitude));
+        cmd.Parameters.Add(Reals("battery", fixes, f => f.Battery));
+        cmd.Parameters.Add(new NpgsqlParameter<double>("min_move", options.Value.MinMoveMeters));
+        await cmd.PrepareAsync(ct);
+        var stored = new HashSet<(long UnitId, DateTimeOffset Time)>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) stored.Add((reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1)));
+        return stored;
+    }
+
+    private static NpgsqlParameter<float?[]> Reals(string name, List<FixToStore> fixes, Func<PositionFix, double?> value) =>
+        new(name, NpgsqlDbType.Array | NpgsqlDbType.Real) { TypedValue = [.. fixes.Select(f => value(f.Fix) is { } v ? (float?)v : null)] };
 
     // PostgreSQL keeps microseconds; compare and store at that precision.
     internal static DateTimeOffset StoredTime(DateTimeOffset time) =>

@@ -47,19 +47,22 @@ public class PositionBatchTests(AppFixture fixture) : IClassFixture<AppFixture>
         Assert.Equal(1, measured.Where(m => Equals(m.Tags["outcome"], "unknown_device")).Sum(m => m.Value));
     }
 
-    [Fact]
-    public async Task A_repeated_batch_stores_nothing_twice()
+    [Theory]
+    [InlineData(2)]   // one prepared statement
+    [InlineData(100)] // binary COPY through the staging table
+    public async Task A_repeated_batch_stores_nothing_twice(int size)
     {
         var (unitId, deviceId) = await RegisterAsync(_http);
         var now = DateTimeOffset.UtcNow;
-        object[] batch = [Fix(deviceId, now.AddSeconds(-10)), Fix(deviceId, now.AddSeconds(-5), lat: Lat + 0.001)];
+        object[] batch = [.. Enumerable.Range(1, size).Select(s => Fix(deviceId, now.AddSeconds(-s), lat: Lat + s * 0.001))];
 
         var first = await (await PostAsync(batch)).Content.ReadFromJsonAsync<BatchResult>(Ct);
         var again = await (await PostAsync(batch)).Content.ReadFromJsonAsync<BatchResult>(Ct);
 
-        Assert.Equal(2, first!.Stored);
-        Assert.Equal((2, 0), (again!.Accepted, again.Stored));
-        Assert.Equal(2, await HistoryCountAsync(unitId));
+        Assert.Equal(size, first!.Stored);
+        Assert.Equal((size, 0), (again!.Accepted, again.Stored));
+        Assert.Equal(size, await HistoryCountAsync(unitId));
+        Assert.Equal(Lat + 0.001, await fixture.Database.ScalarAsync<double>($"SELECT ST_Y(location) FROM unit_positions WHERE unit_id = {unitId}"), 6);
     }
 
     [Fact]
@@ -86,7 +89,7 @@ public class PositionBatchTests(AppFixture fixture) : IClassFixture<AppFixture>
         await PostAsync(Fix(deviceId, now.AddSeconds(-10), lat, lon));
 
         var stored = await fixture.Database.ScalarAsync<string>(
-            $"SELECT ST_Y(location)::text || ' ' || (fix_time = '{now.AddSeconds(-10).UtcDateTime:O}'::timestamptz)::text FROM unit_positions WHERE unit_id = {unitId}");
+            $"SELECT ST_Y(location)::text || ' ' || (abs(extract(epoch FROM fix_time - '{now.AddSeconds(-10).UtcDateTime:O}'::timestamptz)) < 0.001)::text FROM unit_positions WHERE unit_id = {unitId}");
         Assert.Equal($"{Lat} true", stored);
     }
 
