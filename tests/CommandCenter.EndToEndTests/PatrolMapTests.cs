@@ -67,6 +67,51 @@ public class PatrolMapTests : IAsyncLifetime
         await page.WaitForFunctionAsync($"id => Math.abs({Map}.ccPatrols.unit(id).lat - {F(lat)}) < 1e-6", unitId);
         Assert.Equal("available", await page.EvaluateAsync<string>($"id => {Map}.ccPatrols.unit(id).status", unitId));
     }
+
+    // The issue's map measurement: 5,000 moving units, every unit changed in every batch. Timings
+    // are printed, not asserted (a shared CI machine makes them noisy); the counts are asserted.
+    [Fact]
+    public async Task The_map_applies_and_draws_batches_of_5000_moving_units()
+    {
+        var page = await OpenMapAsync();
+
+        // A detached map and layer of the same module, so that no hub message interferes.
+        var result = await page.EvaluateAsync<JsonElement>("""
+            async () => {
+              const div = document.createElement('div');
+              div.style.cssText = 'position:fixed;left:0;top:0;width:1200px;height:800px;z-index:9999;background:#0b1622';
+              document.body.appendChild(div);
+              const map = L.map(div, { zoomAnimation: false }).setView([30.245, 120.18], 14);
+              const { createPatrolLayer } = await import('/map/patrol-layer.js');
+              const text = { secondsAgo: '{0}s', minutesAgo: '{0}min', lastFix: 'fix', status: {}, kind: {} };
+              const layer = createPatrolLayer(map, div, text, () => { throw new Error('gap'); });
+              const hooks = div.ccPatrols;
+              const longTasks = [];
+              new PerformanceObserver(l => l.getEntries().forEach(e => longTasks.push(e.duration))).observe({ type: 'longtask', buffered: false });
+              const statuses = ['available', 'assigned', 'en_route', 'on_scene', 'silent'];
+              const unit = (i, step) => ({ id: i, callsign: `U${i}`, kind: i % 7 ? 'street_patrol' : 'vehicle', status: statuses[i % 5],
+                lat: 30.215 + (i % 100) * 0.0006 + step * 0.00002, lon: 120.13 + Math.floor(i / 100) * 0.0018, heading: (i * 7 + step) % 360, speed: 1.2,
+                fixAt: new Date().toISOString() });
+              layer.apply({ seq: 0, snapshot: true, units: Array.from({ length: 5000 }, (_, i) => unit(i, 0)) });
+              const counts = [hooks.count()];
+              const apply = [], draw = [];
+              for (let step = 1; step <= 20; step++) {
+                const batch = { seq: step, snapshot: false, units: Array.from({ length: 5000 }, (_, i) => unit(i, step)) };
+                await new Promise(r => setTimeout(r, 50));
+                let t = performance.now(); layer.apply(batch); apply.push(performance.now() - t); counts.push(hooks.count());
+                t = performance.now(); hooks.drawNow(); draw.push(performance.now() - t);
+              }
+              layer.dispose();
+              const median = a => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+              return { minCount: Math.min(...counts), applyMedian: median(apply), drawMedian: median(draw), drawMax: Math.max(...draw),
+                longTasks: longTasks.length, longestTask: longTasks.length ? Math.max(...longTasks) : 0 };
+            }
+            """);
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"5000 units: {result}");
+        await File.AppendAllTextAsync(Path.Combine(Browser.ArtifactsFolder, "..", "map-5000-units.txt"), $"{DateTimeOffset.UtcNow:O} {result}\n", Ct);
+        Assert.True(result.GetProperty("minCount").GetInt32() >= 5000, result.ToString());
+    }
 }
 
 public class PatrolDemoTests : IAsyncLifetime

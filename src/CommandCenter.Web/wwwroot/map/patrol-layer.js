@@ -36,6 +36,8 @@ export function createPatrolLayer(map, element, config, onGap) {
     if (!frame) frame = requestAnimationFrame(draw);
   }
 
+  // One path per status colour (circles, vehicle squares, then heading arrows): a few dozen
+  // canvas calls for thousands of units instead of several per unit.
   function draw() {
     frame = 0;
     const started = performance.now();
@@ -45,35 +47,47 @@ export function createPatrolLayer(map, element, config, onGap) {
     ctx.clearRect(0, 0, size.x, size.y);
     const zoom = map.getZoom();
     const radius = zoom >= 15 ? 6 : zoom >= 13 ? 4.5 : 3;
-    const labels = zoom >= LABEL_ZOOM;
-    ctx.font = '12px "Noto Sans CJK SC", sans-serif';
-    ctx.textBaseline = 'middle';
+    const arrows = radius > 3;
+    const visible = new Map(); // status → [[unit, point]]
     for (const u of units.values()) {
       const p = map.latLngToContainerPoint([u.lat, u.lon]);
       if (p.x < -20 || p.y < -20 || p.x > size.x + 80 || p.y > size.y + 20) continue;
-      const silent = u.status === 'silent';
-      ctx.globalAlpha = silent ? 0.4 : 1;
-      ctx.fillStyle = COLOURS[u.status] || '#ffffff';
-      ctx.strokeStyle = '#0b1622';
-      ctx.lineWidth = 1.5;
+      let list = visible.get(u.status);
+      if (!list) visible.set(u.status, list = []);
+      list.push([u, p]);
+    }
+    ctx.strokeStyle = '#0b1622';
+    ctx.lineWidth = 1.5;
+    for (const [status, list] of visible) {
+      ctx.globalAlpha = status === 'silent' ? 0.4 : 1;
+      ctx.fillStyle = COLOURS[status] || '#ffffff';
       ctx.beginPath();
-      if (u.kind === 'vehicle') ctx.rect(p.x - radius, p.y - radius, radius * 2, radius * 2);
-      else ctx.arc(p.x, p.y, radius, 0, Math.PI * 2);
+      for (const [u, p] of list) {
+        if (u.kind === 'vehicle') ctx.rect(p.x - radius, p.y - radius, radius * 2, radius * 2);
+        else { ctx.moveTo(p.x + radius, p.y); ctx.arc(p.x, p.y, radius, 0, Math.PI * 2); }
+      }
       ctx.fill();
       ctx.stroke();
-      if (u.heading !== null && u.heading !== undefined && radius > 3) {
+      if (!arrows) continue;
+      ctx.beginPath();
+      for (const [u, p] of list) {
+        if (u.heading === null || u.heading === undefined) continue;
         const a = (u.heading - 90) * Math.PI / 180; // 0° is north, clockwise
         const tip = radius + 7;
-        ctx.beginPath();
         ctx.moveTo(p.x + Math.cos(a) * tip, p.y + Math.sin(a) * tip);
         ctx.lineTo(p.x + Math.cos(a + 0.5) * (radius + 1), p.y + Math.sin(a + 0.5) * (radius + 1));
         ctx.lineTo(p.x + Math.cos(a - 0.5) * (radius + 1), p.y + Math.sin(a - 0.5) * (radius + 1));
         ctx.closePath();
-        ctx.fill();
       }
-      if (labels) {
-        ctx.fillStyle = '#e2f0ff';
-        ctx.fillText(silent ? `${u.callsign} · ${age(u)}` : u.callsign, p.x + radius + 4, p.y);
+      ctx.fill();
+    }
+    if (zoom >= LABEL_ZOOM) {
+      ctx.font = '12px "Noto Sans CJK SC", sans-serif';
+      ctx.textBaseline = 'middle';
+      ctx.fillStyle = '#e2f0ff';
+      for (const [status, list] of visible) {
+        ctx.globalAlpha = status === 'silent' ? 0.6 : 1;
+        for (const [u, p] of list) ctx.fillText(status === 'silent' ? `${u.callsign} · ${age(u)}` : u.callsign, p.x + radius + 4, p.y);
       }
     }
     ctx.globalAlpha = 1;
