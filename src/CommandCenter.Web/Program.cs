@@ -5,6 +5,7 @@ using CommandCenter.Web.Features.Grids;
 using CommandCenter.Web.Features.Incidents;
 using CommandCenter.Web.Features.Map;
 using CommandCenter.Web.Features.Wall;
+using CommandCenter.Web.Features.Patrols;
 using CommandCenter.Web.Infrastructure;
 using CommandCenter.Web.Live;
 using MudBlazor.Services;
@@ -22,6 +23,7 @@ builder.Services.AddGrids(builder.Configuration);
 builder.Services.AddIncidents(builder.Configuration);
 builder.Services.AddMap(builder.Configuration);
 builder.Services.AddWall(builder.Configuration);
+builder.Services.AddPatrols(builder.Configuration);
 
 var app = builder.Build();
 
@@ -44,6 +46,8 @@ app.MapLive();
 app.MapIncidentEndpoints();
 app.MapGridEndpoints();
 app.MapMapEndpoints();
+app.MapPatrolEndpoints();
+app.MapPatrolAdminEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

@@ -20,11 +20,14 @@ public sealed class RunningApp : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private readonly IReadOnlyDictionary<string, string> _settings;
 
-    private RunningApp(string database, int port, IReadOnlyDictionary<string, string> settings)
+    private readonly bool _demo;
+
+    private RunningApp(string database, int port, IReadOnlyDictionary<string, string> settings, bool demo)
     {
         Database = database;
         Port = port;
         _settings = settings;
+        _demo = demo;
     }
 
     public string Database { get; }
@@ -43,8 +46,8 @@ public sealed class RunningApp : IAsyncDisposable
         }
     }
 
-    // settings: extra app settings as environment variables (e.g. "Wall__StaleAfter").
-    public static async Task<RunningApp> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
+    // settings: extra app settings as environment variables (e.g. "Wall__StaleAfter"); demo: the demo feeds.
+    public static async Task<RunningApp> StartAsync(IReadOnlyDictionary<string, string>? settings = null, bool demo = false)
     {
         var database = $"cc_e2e_{Guid.NewGuid():N}"[..22];
         await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { Database = "postgres", Pooling = false }.ConnectionString))
@@ -53,7 +56,7 @@ public sealed class RunningApp : IAsyncDisposable
             await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{database}\" TEMPLATE template1", admin);
             await cmd.ExecuteNonQueryAsync();
         }
-        var app = new RunningApp(database, FreePort(), settings ?? new Dictionary<string, string>());
+        var app = new RunningApp(database, FreePort(), settings ?? new Dictionary<string, string>(), demo);
         await app.StartProcessAsync();
         return app;
     }
@@ -77,7 +80,7 @@ public sealed class RunningApp : IAsyncDisposable
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
                 ["ConnectionStrings__CommandCenter"] = ConnectionString,
-                ["Demo__Enabled"] = "false",
+                ["Demo__Enabled"] = _demo ? "true" : "false",
                 ["Live__PollInterval"] = "00:00:01",
                 ["Access__SeedDemoUsers"] = "true",
                 ["Access__DemoPassword"] = DemoPassword,

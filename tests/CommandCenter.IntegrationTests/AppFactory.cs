@@ -10,7 +10,7 @@ using CommandCenter.Web.Live;
 namespace CommandCenter.IntegrationTests;
 
 // One app instance on a given database; two factories on one database are two instances.
-public sealed class AppFactory(string connectionString) : WebApplicationFactory<Program>
+public sealed class AppFactory(string connectionString, Action<IWebHostBuilder>? configure = null) : WebApplicationFactory<Program>
 {
     public const string DemoPassword = "Test#Passw0rd";
     public const string DemoApiKey = "cc_test_IntegrationTestKey000000000000";
@@ -24,6 +24,7 @@ public sealed class AppFactory(string connectionString) : WebApplicationFactory<
         builder.UseSetting("Access:SeedDemoUsers", "true");
         builder.UseSetting("Access:DemoPassword", DemoPassword);
         builder.UseSetting("Access:DemoApiKey", DemoApiKey);
+        configure?.Invoke(builder);
     }
 
     // A client of the API as a machine: the demo key (incidents:read, incidents:write).

@@ -3,6 +3,8 @@ using CommandCenter.Web.Features.Access;
 using CommandCenter.Web.Features.Grids;
 using CommandCenter.Web.Features.Incidents;
 using CommandCenter.Web.Features.Rooms;
+using CommandCenter.Domain.Patrols;
+using CommandCenter.Web.Features.Patrols;
 using CommandCenter.Web.Live;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +26,9 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
     public DbSet<TimelineEntry> Timeline => Set<TimelineEntry>();
     public DbSet<IncidentTask> IncidentTasks => Set<IncidentTask>();
     public DbSet<RoomPresence> RoomPresence => Set<RoomPresence>();
+    public DbSet<PatrolUnit> PatrolUnits => Set<PatrolUnit>();
+    public DbSet<PatrolDevice> PatrolDevices => Set<PatrolDevice>();
+    public DbSet<UnitPosition> UnitPositions => Set<UnitPosition>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -167,7 +172,43 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
             e.HasKey(x => x.Stream);
             e.Property(x => x.Stream).HasMaxLength(40);
         });
+        ConfigurePatrols(builder);
     }
+
+    // Patrols. The day-partitioned `positions` history is not in the model: EF cannot express
+    // native partitioning, so the Patrols migration creates it in SQL and PositionWriter COPYs into it.
+    private static void ConfigurePatrols(ModelBuilder builder)
+    {
+        builder.Entity<PatrolUnit>(e =>
+        {
+            e.ToTable("patrol_units");
+            e.Property(x => x.Callsign).HasMaxLength(40);
+            e.HasIndex(x => x.Callsign).IsUnique();
+            e.Property(x => x.Kind).HasConversion(k => PatrolCodes.ToCode(k), s => ParseKind(s)).HasMaxLength(20);
+            e.Property(x => x.Duty).HasConversion(d => PatrolCodes.ToCode(d), s => ParseDuty(s)).HasMaxLength(20);
+        });
+        builder.Entity<PatrolDevice>(e =>
+        {
+            e.ToTable("patrol_devices");
+            e.HasKey(x => x.DeviceId);
+            e.Property(x => x.DeviceId).HasMaxLength(FixRules.MaxDeviceIdLength);
+            e.Property(x => x.TokenHash).HasMaxLength(64);
+            e.HasIndex(x => x.UnitId);
+            e.HasOne<PatrolUnit>().WithMany().HasForeignKey(x => x.UnitId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<UnitPosition>(e =>
+        {
+            e.ToTable("unit_positions");
+            e.HasKey(x => x.UnitId);
+            e.Property(x => x.UnitId).ValueGeneratedNever();
+            e.Property(x => x.Location).HasColumnType("geometry(Point,4326)");
+            e.HasOne<PatrolUnit>().WithMany().HasForeignKey(x => x.UnitId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+
+    private static UnitKind ParseKind(string code) => PatrolCodes.TryParseKind(code, out var kind) ? kind : UnitKind.StreetPatrol;
+
+    private static DutyStatus ParseDuty(string code) => PatrolCodes.TryParseDuty(code, out var duty) ? duty : DutyStatus.Available;
 
     private static IncidentType ParseType(string code) =>
         IncidentCodes.TryParseType(code, out var type) ? type : IncidentType.Other;

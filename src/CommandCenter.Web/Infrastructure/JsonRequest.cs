@@ -16,24 +16,16 @@ public static class JsonRequest
     public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, int maxBytes, CancellationToken ct)
         where T : class
     {
-        if (request.ContentLength > maxBytes) return (null, TooLarge(maxBytes));
         if (request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
             return (null, Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
                 detail: "Send the body as application/json."));
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > maxBytes) return (null, TooLarge(maxBytes));
-            buffer.Write(chunk, 0, read);
-        }
-        if (buffer.Length == 0) return (null, Invalid("body", "The request body is empty; send a JSON object."));
+        var (buffer, tooLarge) = await ReadBodyAsync(request, maxBytes, ct);
+        if (tooLarge is not null) return (null, tooLarge);
+        if (buffer!.Length == 0) return (null, Invalid("body", "The request body is empty; send a JSON object."));
 
         try
         {
-            var value = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Options);
+            var value = JsonSerializer.Deserialize<T>(buffer, Options);
             return value is null ? (null, Invalid("body", "The request body must be a JSON object, not null.")) : (value, null);
         }
         catch (JsonException ex)
@@ -41,6 +33,21 @@ public static class JsonRequest
             var field = FieldOf(ex.Path);
             return (null, Invalid(field, $"Malformed JSON{(field == "body" ? "" : $" at '{field}'")}: {FirstSentence(ex.Message)}"));
         }
+    }
+
+    // The raw body, or a 413 problem as soon as it passes maxBytes (declared or actually sent).
+    public static async Task<(byte[]? Body, IResult? TooLarge)> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken ct)
+    {
+        if (request.ContentLength > maxBytes) return (null, TooLarge(maxBytes));
+        using var buffer = new MemoryStream((int)Math.Clamp(request.ContentLength ?? 16 * 1024, 0, maxBytes));
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > maxBytes) return (null, TooLarge(maxBytes));
+            buffer.Write(chunk, 0, read);
+        }
+        return (buffer.ToArray(), null);
     }
 
     public static IResult Invalid(string field, string message) =>

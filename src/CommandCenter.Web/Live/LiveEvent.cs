@@ -23,9 +23,16 @@ public static class LiveHubContract
     public const string Join = nameof(LiveHub.Join);
     public const string EventMethod = nameof(ILiveClient.ReceiveEvent);
     public const string NotifyChannel = "live_events";
+
+    // Patrol positions do not go through the outbox (ADR 0005): a snapshot on join, then batches.
+    public const string JoinPositions = nameof(LiveHub.JoinPositions);
+    public const string PositionsMethod = nameof(ILiveClient.ReceivePositions);
+    public const string PositionsGroup = "positions";
 }
 
 public interface ILiveClient
 {
     Task ReceiveEvent(LiveEvent liveEvent);
+
+    Task ReceivePositions(CommandCenter.Web.Features.Patrols.PatrolUpdate update);
 }

@@ -1,9 +1,10 @@
+using CommandCenter.Web.Features.Patrols;
 using Microsoft.AspNetCore.SignalR;
 
 namespace CommandCenter.Web.Live;
 
 [Microsoft.AspNetCore.Authorization.Authorize(Policy = Features.Access.Policies.ReadIncidents)]
-public sealed class LiveHub(LiveEventStore store) : Hub<ILiveClient>
+public sealed class LiveHub(LiveEventStore store, PatrolLiveFeed patrols) : Hub<ILiveClient>
 {
     // Groups are per instance: each instance relays the outbox to its own connections, so a
     // Redis backplane (when configured) never delivers an event twice.
@@ -16,6 +17,13 @@ public sealed class LiveHub(LiveEventStore store) : Hub<ILiveClient>
         // clients drop what they already have by seq.
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(stream), Context.ConnectionAborted);
         return await store.CatchUpAsync(stream, afterSeq, Context.ConnectionAborted);
+    }
+
+    // All units now, then batches of changed units (seq above the snapshot's) every MapFlushInterval.
+    public async Task<PatrolUpdate> JoinPositions()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(LiveHubContract.PositionsGroup), Context.ConnectionAborted);
+        return patrols.Snapshot();
     }
 }
 

@@ -510,6 +510,125 @@ namespace CommandCenter.Web.Data.Migrations
                     b.ToTable("incidents", (string)null);
                 });
 
+            modelBuilder.Entity("CommandCenter.Web.Features.Patrols.PatrolDevice", b =>
+                {
+                    b.Property<string>("DeviceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("device_id");
+
+                    b.Property<DateTimeOffset>("RegisteredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("registered_at");
+
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token_hash");
+
+                    b.Property<long>("UnitId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unit_id");
+
+                    b.HasKey("DeviceId")
+                        .HasName("pk_patrol_devices");
+
+                    b.HasIndex("UnitId")
+                        .HasDatabaseName("ix_patrol_devices_unit_id");
+
+                    b.ToTable("patrol_devices", (string)null);
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Patrols.PatrolUnit", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Callsign")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("callsign");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Duty")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("duty");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.HasKey("Id")
+                        .HasName("pk_patrol_units");
+
+                    b.HasIndex("Callsign")
+                        .IsUnique()
+                        .HasDatabaseName("ix_patrol_units_callsign");
+
+                    b.ToTable("patrol_units", (string)null);
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Patrols.UnitPosition", b =>
+                {
+                    b.Property<long>("UnitId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unit_id");
+
+                    b.Property<float?>("Accuracy")
+                        .HasColumnType("real")
+                        .HasColumnName("accuracy");
+
+                    b.Property<float?>("Altitude")
+                        .HasColumnType("real")
+                        .HasColumnName("altitude");
+
+                    b.Property<float?>("Battery")
+                        .HasColumnType("real")
+                        .HasColumnName("battery");
+
+                    b.Property<DateTimeOffset>("FixTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("fix_time");
+
+                    b.Property<float?>("Heading")
+                        .HasColumnType("real")
+                        .HasColumnName("heading");
+
+                    b.Property<Point>("Location")
+                        .IsRequired()
+                        .HasColumnType("geometry(Point,4326)")
+                        .HasColumnName("location");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<float?>("Speed")
+                        .HasColumnType("real")
+                        .HasColumnName("speed");
+
+                    b.Property<long>("Tx")
+                        .HasColumnType("bigint")
+                        .HasColumnName("tx");
+
+                    b.HasKey("UnitId")
+                        .HasName("pk_unit_positions");
+
+                    b.ToTable("unit_positions", (string)null);
+                });
+
             modelBuilder.Entity("CommandCenter.Web.Features.Rooms.IncidentTask", b =>
                 {
                     b.Property<long>("Id")
@@ -920,6 +1039,26 @@ namespace CommandCenter.Web.Data.Migrations
                         .HasForeignKey("GridCode")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_incidents_grids_grid_code");
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Patrols.PatrolDevice", b =>
+                {
+                    b.HasOne("CommandCenter.Web.Features.Patrols.PatrolUnit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_patrol_devices_patrol_units_unit_id");
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Patrols.UnitPosition", b =>
+                {
+                    b.HasOne("CommandCenter.Web.Features.Patrols.PatrolUnit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_unit_positions_patrol_units_unit_id");
                 });
 
             modelBuilder.Entity("CommandCenter.Web.Features.Rooms.IncidentTask", b =>

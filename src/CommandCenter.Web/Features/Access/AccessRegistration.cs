@@ -70,6 +70,8 @@ public static class AccessRegistration
                 ReportingRoles.Any(c.User.IsInRole) || c.User.HasScope(Scopes.IncidentsWrite)))
             .AddPolicy(Policies.HandleIncidents, p => p.RequireAssertion(c =>
                 ReportingRoles.Any(c.User.IsInRole) || c.User.HasScope(Scopes.IncidentsWrite)))
+            .AddPolicy(Policies.ReportPositions, p => p.RequireAssertion(c => c.User.IsInRole(Roles.Admin) || c.User.HasScope(Scopes.PositionsWrite)))
+            .AddPolicy(Policies.AdministerPatrols, p => p.RequireAssertion(c => c.User.IsInRole(Roles.Admin) || c.User.HasScope(Scopes.PatrolAdmin)))
             .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin));
 
         services.AddCascadingAuthenticationState();

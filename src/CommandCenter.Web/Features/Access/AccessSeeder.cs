@@ -38,7 +38,7 @@ public sealed class AccessSeeder(IServiceScopeFactory scopes, IOptions<AccessOpt
             await users.AddToRoleAsync(user, role);
         }
         if (o.DemoApiKey is { Length: > 0 } secret && (await keys.ListAsync(cancellationToken)).All(k => k.Name != "demo"))
-            await keys.CreateAsync("demo", [Scopes.IncidentsRead, Scopes.IncidentsWrite], Actor.System("seed"), secret, cancellationToken);
+            await keys.CreateAsync("demo", Scopes.All, Actor.System("seed"), secret, cancellationToken);
         logger.LogInformation("Demo sign-in: {Users} — password {Password}",
             string.Join(", ", DemoUsers.Select(u => $"{u.UserName} ({u.Role})")), o.DemoPassword);
     }

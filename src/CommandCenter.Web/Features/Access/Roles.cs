@@ -23,8 +23,14 @@ public static class Scopes
 {
     public const string IncidentsRead = "incidents:read";
     public const string IncidentsWrite = "incidents:write";
+    // A GPS gateway's batches (POST /api/positions). Phones using the OsmAnd protocol
+    // authenticate as registered devices instead.
+    public const string PositionsWrite = "positions:write";
 
-    public static readonly IReadOnlyList<string> All = [IncidentsRead, IncidentsWrite];
+    // A fleet system that provisions patrol units and their devices.
+    public const string PatrolAdmin = "patrol:admin";
+
+    public static readonly IReadOnlyList<string> All = [IncidentsRead, IncidentsWrite, PositionsWrite, PatrolAdmin];
 }
 
 public static class Policies
@@ -33,6 +39,8 @@ public static class Policies
     public const string ReadIncidents = nameof(ReadIncidents);
     public const string ReportIncidents = nameof(ReportIncidents);
     public const string HandleIncidents = nameof(HandleIncidents);
+    public const string ReportPositions = nameof(ReportPositions);
+    public const string AdministerPatrols = nameof(AdministerPatrols);
     public const string Administer = nameof(Administer);
 }
 

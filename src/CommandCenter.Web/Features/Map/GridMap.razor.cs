@@ -65,6 +65,19 @@ public sealed partial class GridMap
                 priorities = Labels("Priority_", IncidentCodes.PriorityCodes),
                 types = Labels("Type_", IncidentCodes.TypeCodes),
             },
+            patrols = new
+            {
+                join = LiveHubContract.JoinPositions,
+                method = LiveHubContract.PositionsMethod,
+                text = new
+                {
+                    secondsAgo = L["SecondsAgo"].Value,
+                    minutesAgo = L["MinutesAgo"].Value,
+                    lastFix = L["LastFix"].Value,
+                    status = Labels("UnitStatus_", ["available", "assigned", "en_route", "on_scene", "silent"]),
+                    kind = Labels("UnitKind_", ["street_patrol", "community_patrol", "checkpoint", "vehicle"]),
+                },
+            },
         }, _self);
         if (Focus is not null) await FocusIncidentAsync(Focus);
     }

@@ -4,6 +4,7 @@
 // lines and marks scaled to the screen, fitted to the district, and each new critical incident
 // is flown to and pulsed for config.highlightMs before the map returns to the district.
 /* global L, signalR */
+import { createPatrolLayer } from '/map/patrol-layer.js';
 
 const FLUSH_MS = 250;
 const PRIORITY_COLOURS = { critical: '#ff3b30', high: '#ff9500', medium: '#ffd60a', low: '#64d2ff' };
@@ -337,12 +338,21 @@ export function init(element, config, dotnet) {
     return true;
   }
 
+  // ---- patrol units: a canvas layer fed by its own hub batches (ADR 0005) ----
+  const patrols = createPatrolLayer(map, element, config.patrols, () => joinPositions().catch(() => {}));
+
+  async function joinPositions() {
+    patrols.apply(await connection.invoke(config.patrols.join));
+  }
+
   // ---- live connection ----
   const connection = new signalR.HubConnectionBuilder()
     .withUrl(config.hubPath)
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(1000 * 2 ** ctx.previousRetryCount, 10000) })
     .build();
   connection.on('ReceiveEvent', e => state.queue.push(e));
+  // Already coalesced by the server (a few batches a second); drawn on the next animation frame.
+  connection.on(config.patrols.method, update => patrols.apply(update));
 
   async function join() {
     const catchUp = await connection.invoke('Join', config.stream, state.lastSeq);
@@ -354,7 +364,7 @@ export function init(element, config, dotnet) {
   async function rejoin() {
     if (joining) return;
     joining = true;
-    try { await join(); state.status = 'live'; } catch { state.status = 'down'; } finally { joining = false; renderStatus(); }
+    try { await join(); await joinPositions(); state.status = 'live'; } catch { state.status = 'down'; } finally { joining = false; renderStatus(); }
   }
 
   connection.onreconnecting(() => setStatus('down'));
@@ -408,6 +418,7 @@ export function init(element, config, dotnet) {
       clearTimeout(focus.pendingTimer);
       clearInterval(flushTimer);
       clearInterval(clockTimer);
+      patrols.dispose();
       connection.stop();
       map.remove();
     },

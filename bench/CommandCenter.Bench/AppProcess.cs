@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace CommandCenter.Bench;
+
+// A fresh database and the built app as a separate Kestrel process on a free loopback port.
+internal sealed class AppProcess : IAsyncDisposable
+{
+    private static readonly string[] Configurations = ["Release", "Debug"];
+
+    private readonly Process _process;
+    private readonly string _server;
+
+    private AppProcess(Process process, string server, string database, Uri baseAddress)
+    {
+        _process = process;
+        _server = server;
+        Database = database;
+        BaseAddress = baseAddress;
+    }
+
+    public string Database { get; }
+    public Uri BaseAddress { get; }
+    public string ConnectionString => new NpgsqlConnectionStringBuilder(_server) { Database = Database, MaxPoolSize = 50 }.ConnectionString;
+
+    public static async Task<AppProcess> StartAsync(string server)
+    {
+        var database = $"cc_bench_{Guid.NewGuid():N}"[..24];
+        await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{database}\" TEMPLATE template1", admin);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        var root = RepoRoot();
+        var project = Path.Combine(root, "src", "CommandCenter.Web");
+        var dll = Configurations.Select(c => Path.Combine(project, "bin", c, "net10.0", "CommandCenter.Web.dll"))
+            .Where(File.Exists).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
+            ?? throw new FileNotFoundException("Build the solution first: CommandCenter.Web.dll not found.");
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var baseAddress = new Uri($"http://127.0.0.1:{port}/");
+        var start = new ProcessStartInfo("dotnet", [dll, "--urls", baseAddress.ToString().TrimEnd('/')])
+        {
+            WorkingDirectory = project,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            Environment =
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["ConnectionStrings__CommandCenter"] = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString,
+                ["Demo__Enabled"] = "false",
+                ["Logging__LogLevel__Default"] = "Warning",
+            },
+        };
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"  app: {e.Data}"); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var app = new AppProcess(process, server, database, baseAddress);
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The app exited with {process.ExitCode}.");
+            try
+            {
+                if ((await http.GetAsync("health/ready")).StatusCode == HttpStatusCode.OK) return app;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // not yet listening
+            }
+            await Task.Delay(250);
+        }
+        await app.DisposeAsync();
+        throw new TimeoutException("The app did not become ready in 90 s.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_server) { Database = "postgres", Pooling = false }.ConnectionString);
+        await admin.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Database}\" WITH (FORCE)", admin);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "CommandCenter.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("CommandCenter.sln not found above the bench binaries.");
+    }
+}

@@ -1,0 +1,254 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CommandCenter.Bench;
+using NetTopologySuite.Geometries;
+using Npgsql;
+using NpgsqlTypes;
+
+// Patrol ingest benchmark: the HTTP batch endpoint and OsmAnd single fixes against their ceilings
+// measured in the same run (raw binary COPY of the same batches; an empty endpoint on the same
+// server). Warm up once, then three runs; the table shows each run and the median.
+//   dotnet run -c Release --project bench/CommandCenter.Bench -- [--fixes 100000] [--batch 500] [--clients 4] [--units 1000] [--osmand 4000]
+var settings = Settings.Parse(args);
+var server = Environment.GetEnvironmentVariable("CC_TEST_PG") ?? "Host=127.0.0.1;Port=55432;Username=commandcenter;Password=commandcenter";
+Console.WriteLine($"Patrol ingest bench: {settings.Fixes} fixes in batches of {settings.Batch}, {settings.Clients} concurrent clients, " +
+    $"{settings.Units} units, {settings.OsmAnd} OsmAnd requests; {Environment.ProcessorCount} cores");
+
+await using var app = await AppProcess.StartAsync(server);
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Clients * 2 }) { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+var units = await Setup.RegisterUnitsAsync(http, settings.Units);
+var dataSourceBuilder = new NpgsqlDataSourceBuilder(app.ConnectionString);
+dataSourceBuilder.UseNetTopologySuite();
+await using var db = dataSourceBuilder.Build();
+
+var results = new Dictionary<string, List<double>>();
+var latencies = new List<double>();
+void Record(string name, double value) => (results.TryGetValue(name, out var list) ? list : results[name] = []).Add(value);
+
+// Each (measurement, run) writes its own minute of fix times, so nothing collides by accident.
+var origin = DateTimeOffset.UtcNow.AddMinutes(-55);
+var slot = 0;
+List<Fix[]> NextBatches(int count) => Setup.Batches(units, count, settings.Batch, origin.AddMinutes(3 * slot++));
+
+Console.WriteLine("Warming up…");
+await Measure.HttpBatchesAsync(http, NextBatches(settings.Batch * 20), settings.Clients, []);
+await Measure.StagedCopyAsync(db, NextBatches(settings.Batch * 20), settings.Clients);
+await Measure.RawCopyAsync(db, NextBatches(settings.Batch * 20), settings.Clients);
+await Measure.RequestsAsync(http, Setup.OsmAndUrls(units, 500, origin.AddMinutes(3 * slot++)), settings.Clients);
+await Measure.RequestsAsync(http, Enumerable.Repeat("health/live", 500).ToList(), settings.Clients);
+
+for (var run = 1; run <= 3; run++)
+{
+    Console.WriteLine($"Run {run}…");
+    Record("raw COPY into positions", await Measure.RawCopyAsync(db, NextBatches(settings.Fixes), settings.Clients));
+    Record("COPY → temp → ON CONFLICT + latest upsert", await Measure.StagedCopyAsync(db, NextBatches(settings.Fixes), settings.Clients));
+    var runLatencies = new List<double>();
+    Record("HTTP POST /api/positions", await Measure.HttpBatchesAsync(http, NextBatches(settings.Fixes), settings.Clients, runLatencies));
+    Record("  ack p50 (ms)", Measure.Percentile(runLatencies, 0.50));
+    Record("  ack p99 (ms)", Measure.Percentile(runLatencies, 0.99));
+    Record("empty endpoint GET /health/live", await Measure.RequestsAsync(http, Enumerable.Repeat("health/live", settings.OsmAnd).ToList(), settings.Clients));
+    Record("OsmAnd GET /api/osmand (1 fix each)", await Measure.RequestsAsync(http, Setup.OsmAndUrls(units, settings.OsmAnd, origin.AddMinutes(3 * slot++)), settings.Clients));
+}
+
+var stored = await db.CreateCommand("SELECT count(*) FROM positions").ExecuteScalarAsync();
+Console.WriteLine();
+Console.WriteLine($"| measurement | unit | run 1 | run 2 | run 3 | median | vs ceiling |");
+Console.WriteLine($"|---|---|---:|---:|---:|---:|---:|");
+double Median(string name) => results[name].Order().ElementAt(1);
+void Row(string name, string unit, string? ceiling)
+{
+    var r = results[name];
+    var ratio = ceiling is null ? "" : $"{Median(name) / Median(ceiling):0.00}×";
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {unit} | {r[0]:0} | {r[1]:0} | {r[2]:0} | {Median(name):0} | {ratio} |"));
+}
+Row("raw COPY into positions", "fixes/s", null);
+Row("COPY → temp → ON CONFLICT + latest upsert", "fixes/s", "raw COPY into positions");
+Row("HTTP POST /api/positions", "fixes/s", "raw COPY into positions");
+Row("  ack p50 (ms)", "ms", null);
+Row("  ack p99 (ms)", "ms", null);
+Row("empty endpoint GET /health/live", "req/s", null);
+Row("OsmAnd GET /api/osmand (1 fix each)", "req/s", "empty endpoint GET /health/live");
+Console.WriteLine();
+Console.WriteLine($"{stored} rows in positions at the end (every measured fix stored once).");
+
+internal sealed record Settings(int Fixes, int Batch, int Clients, int Units, int OsmAnd)
+{
+    public static Settings Parse(string[] args)
+    {
+        int Get(string name, int fallback)
+        {
+            var i = Array.IndexOf(args, $"--{name}");
+            return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+        }
+        return new Settings(Get("fixes", 100_000), Get("batch", 500), Get("clients", 4), Get("units", 1_000), Get("osmand", 4_000));
+    }
+}
+
+internal sealed record Unit(long Id, string DeviceId);
+
+internal sealed record Fix(Unit Unit, DateTimeOffset Time, double Lat, double Lon);
+
+internal static class Setup
+{
+    public static async Task<List<Unit>> RegisterUnitsAsync(HttpClient http, int count)
+    {
+        var units = new Unit[count];
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            var unit = await (await http.PostAsJsonAsync("api/admin/patrol/units", new { callsign = $"B{i:00000}", kind = "vehicle" }, ct))
+                .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(ct);
+            var id = unit.GetProperty("id").GetInt64();
+            var deviceId = $"bench-{i:00000}";
+            (await http.PostAsJsonAsync("api/admin/patrol/devices", new { deviceId, unitId = id }, ct)).EnsureSuccessStatusCode();
+            units[i] = new Unit(id, deviceId);
+        });
+        return [.. units];
+    }
+
+    // Fix i goes to unit i % units, one second after that unit's previous fix.
+    public static List<Fix[]> Batches(IReadOnlyList<Unit> units, int fixes, int batch, DateTimeOffset start)
+    {
+        var all = Enumerable.Range(0, fixes).Select(i => new Fix(units[i % units.Count], start.AddSeconds(i / units.Count),
+            30.20 + (i % 997) * 0.0001, 120.15 + (i % 991) * 0.0001)).ToList();
+        return [.. all.Chunk(batch)];
+    }
+
+    public static List<string> OsmAndUrls(IReadOnlyList<Unit> units, int count, DateTimeOffset start) =>
+        [.. Enumerable.Range(0, count).Select(i => string.Create(CultureInfo.InvariantCulture,
+            $"api/osmand?id={units[i % units.Count].DeviceId}&timestamp={start.AddSeconds(i / units.Count).ToUnixTimeSeconds()}&lat={30.2 + i % 97 * 0.001}&lon={120.15 + i % 89 * 0.001}&speed=5&bearing=90"))];
+}
+
+internal static class Measure
+{
+    private static readonly GeometryFactory Wgs84 = new(new PrecisionModel(), 4326);
+
+    public static double Percentile(List<double> values, double p) => values.Count == 0 ? 0 : values.Order().ElementAt((int)Math.Min(values.Count - 1, Math.Ceiling(p * values.Count) - 1));
+
+    // fixes/s through the endpoint; each request's time to acknowledgement goes to `latencies`.
+    public static async Task<double> HttpBatchesAsync(HttpClient http, List<Fix[]> batches, int clients, List<double> latencies)
+    {
+        var bodies = batches.Select(b => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        {
+            fixes = b.Select(f => new { deviceId = f.Unit.DeviceId, time = f.Time, latitude = f.Lat, longitude = f.Lon, speed = 8.5, heading = 90, accuracy = 5 }),
+        }))).ToList();
+        var next = -1;
+        var timer = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < bodies.Count)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var content = new ByteArrayContent(bodies[i]);
+                content.Headers.ContentType = new("application/json");
+                using var response = await http.PostAsync("api/positions", content);
+                response.EnsureSuccessStatusCode();
+                var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                lock (latencies) latencies.Add(ms);
+            }
+        }));
+        return batches.Sum(b => b.Length) / timer.Elapsed.TotalSeconds;
+    }
+
+    // The ceiling: each batch one binary COPY straight into the partitioned table.
+    public static async Task<double> RawCopyAsync(NpgsqlDataSource db, List<Fix[]> batches, int clients)
+    {
+        var next = -1;
+        var timer = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            await using var conn = await db.OpenConnectionAsync();
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < batches.Count)
+            {
+                await using var copy = await conn.BeginBinaryImportAsync(
+                    "COPY positions (unit_id, fix_time, location, speed, heading, accuracy, received_at) FROM STDIN (FORMAT BINARY)");
+                foreach (var f in batches[i])
+                {
+                    await copy.StartRowAsync();
+                    await copy.WriteAsync(f.Unit.Id, NpgsqlDbType.Bigint);
+                    await copy.WriteAsync(f.Time, NpgsqlDbType.TimestampTz);
+                    await copy.WriteAsync(Wgs84.CreatePoint(new Coordinate(f.Lon, f.Lat)), NpgsqlDbType.Geometry);
+                    await copy.WriteAsync(8.5f, NpgsqlDbType.Real);
+                    await copy.WriteAsync(90f, NpgsqlDbType.Real);
+                    await copy.WriteAsync(5f, NpgsqlDbType.Real);
+                    await copy.WriteAsync(DateTimeOffset.UtcNow, NpgsqlDbType.TimestampTz);
+                }
+                await copy.CompleteAsync();
+            }
+        }));
+        return batches.Sum(b => b.Length) / timer.Elapsed.TotalSeconds;
+    }
+
+    // What PositionWriter does per group, without HTTP: idempotent history insert plus the latest upsert.
+    public static async Task<double> StagedCopyAsync(NpgsqlDataSource db, List<Fix[]> batches, int clients)
+    {
+        var next = -1;
+        var timer = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            await using var conn = await db.OpenConnectionAsync();
+            await using (var create = new NpgsqlCommand(
+                "CREATE TEMP TABLE IF NOT EXISTS fix_in (unit_id bigint, fix_time timestamptz, lat float8, lon float8, speed real, heading real, accuracy real, altitude real, battery real) ON COMMIT DELETE ROWS", conn))
+                await create.ExecuteNonQueryAsync();
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < batches.Count)
+            {
+                await using var tx = await conn.BeginTransactionAsync();
+                await using (var copy = await conn.BeginBinaryImportAsync("COPY fix_in (unit_id, fix_time, lat, lon, speed, heading, accuracy) FROM STDIN (FORMAT BINARY)"))
+                {
+                    foreach (var f in batches[i])
+                    {
+                        await copy.StartRowAsync();
+                        await copy.WriteAsync(f.Unit.Id, NpgsqlDbType.Bigint);
+                        await copy.WriteAsync(f.Time, NpgsqlDbType.TimestampTz);
+                        await copy.WriteAsync(f.Lat, NpgsqlDbType.Double);
+                        await copy.WriteAsync(f.Lon, NpgsqlDbType.Double);
+                        await copy.WriteAsync(8.5f, NpgsqlDbType.Real);
+                        await copy.WriteAsync(90f, NpgsqlDbType.Real);
+                        await copy.WriteAsync(5f, NpgsqlDbType.Real);
+                    }
+                    await copy.CompleteAsync();
+                }
+                await using (var insert = new NpgsqlCommand("""
+                    INSERT INTO positions (unit_id, fix_time, location, speed, heading, accuracy, altitude, battery, received_at)
+                    SELECT unit_id, fix_time, ST_SetSRID(ST_MakePoint(lon, lat), 4326), speed, heading, accuracy, altitude, battery, now()
+                    FROM fix_in ON CONFLICT DO NOTHING
+                    """, conn, tx))
+                    await insert.ExecuteNonQueryAsync();
+                await using (var upsert = new NpgsqlCommand("""
+                    INSERT INTO unit_positions AS u (unit_id, fix_time, location, speed, heading, accuracy, altitude, battery, received_at, tx)
+                    SELECT DISTINCT ON (unit_id) unit_id, fix_time, ST_SetSRID(ST_MakePoint(lon, lat), 4326), speed, heading, accuracy, altitude, battery, now(), txid_current()
+                    FROM fix_in ORDER BY unit_id, fix_time DESC
+                    ON CONFLICT (unit_id) DO UPDATE SET fix_time = excluded.fix_time,
+                        location = CASE WHEN ST_DistanceSphere(u.location, excluded.location) < 10 THEN u.location ELSE excluded.location END,
+                        speed = excluded.speed, heading = excluded.heading, accuracy = excluded.accuracy, received_at = excluded.received_at, tx = excluded.tx
+                    WHERE u.fix_time < excluded.fix_time
+                    """, conn, tx))
+                    await upsert.ExecuteNonQueryAsync();
+                await tx.CommitAsync();
+            }
+        }));
+        return batches.Sum(b => b.Length) / timer.Elapsed.TotalSeconds;
+    }
+
+    // requests/s for a list of GETs, `clients` at a time; every one must succeed.
+    public static async Task<double> RequestsAsync(HttpClient http, List<string> urls, int clients)
+    {
+        var next = -1;
+        var timer = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < urls.Count)
+            {
+                using var response = await http.GetAsync(urls[i]);
+                response.EnsureSuccessStatusCode();
+            }
+        }));
+        return urls.Count / timer.Elapsed.TotalSeconds;
+    }
+}

@@ -1,0 +1,265 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using CommandCenter.Domain.Patrols;
+using CommandCenter.Web.Data;
+using CommandCenter.Web.Features.Incidents;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NetTopologySuite.Geometries;
+
+namespace CommandCenter.Web.Features.Patrols;
+
+public sealed record PatrolDemoOptions
+{
+    public const string Section = "Demo";
+
+    public bool Enabled { get; init; }
+
+    [Range(0, 20_000)]
+    public int PatrolUnits { get; init; } = 240;
+
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan PatrolReportInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    // Chance, per report, that a unit stops reporting for a while (a dead battery, a tunnel).
+    [Range(0, 1)]
+    public double PatrolSilenceChance { get; init; } = 0.001;
+}
+
+// Simulated units that walk or drive between random points of the district at realistic speeds.
+// Pure: the feed below decides when to report and sends what this computes.
+public sealed class PatrolSimulator(Geometry district, Random random)
+{
+    public sealed class SimUnit
+    {
+        public required string DeviceId { get; init; }
+        public required UnitKind Kind { get; init; }
+        public double Lat { get; set; }
+        public double Lon { get; set; }
+        public double TargetLat { get; set; }
+        public double TargetLon { get; set; }
+        public double Speed { get; set; }
+        public double Heading { get; set; }
+        public double Battery { get; set; } = 100;
+        public DateTimeOffset NextReport { get; set; }
+        public DateTimeOffset SilentUntil { get; set; }
+    }
+
+    private readonly List<SimUnit> _units = [];
+
+    public IReadOnlyList<SimUnit> Units => _units;
+
+    public static UnitKind KindFor(int index) => (index % 20) switch
+    {
+        < 10 => UnitKind.StreetPatrol,
+        < 15 => UnitKind.CommunityPatrol,
+        < 17 => UnitKind.Checkpoint,
+        _ => UnitKind.Vehicle,
+    };
+
+    // m/s: walking patrols 0.8–1.6, vehicles 6–12 (22–43 km/h in town), checkpoints stand still.
+    public double SpeedFor(UnitKind kind) => kind switch
+    {
+        UnitKind.StreetPatrol => 1.0 + random.NextDouble() * 0.6,
+        UnitKind.CommunityPatrol => 0.8 + random.NextDouble() * 0.5,
+        UnitKind.Vehicle => 6 + random.NextDouble() * 6,
+        _ => 0,
+    };
+
+    public SimUnit Add(string deviceId, UnitKind kind, DateTimeOffset now)
+    {
+        var start = DemoIncidentFeed.RandomPointIn(district, random);
+        var unit = new SimUnit
+        {
+            DeviceId = deviceId, Kind = kind, Lat = start.Y, Lon = start.X, Battery = 40 + random.NextDouble() * 60,
+            NextReport = now + TimeSpan.FromMilliseconds(random.Next(5_000)),
+        };
+        NewTarget(unit);
+        _units.Add(unit);
+        return unit;
+    }
+
+    public void Advance(SimUnit unit, TimeSpan elapsed)
+    {
+        unit.Battery = Math.Max(5, unit.Battery - elapsed.TotalHours * 8);
+        if (unit.Kind == UnitKind.Checkpoint) return;
+        var remaining = Geo.DistanceMeters(unit.Lat, unit.Lon, unit.TargetLat, unit.TargetLon);
+        var step = unit.Speed * elapsed.TotalSeconds;
+        if (remaining <= step)
+        {
+            (unit.Lat, unit.Lon) = (unit.TargetLat, unit.TargetLon);
+            NewTarget(unit);
+            return;
+        }
+        unit.Heading = Geo.BearingDegrees(unit.Lat, unit.Lon, unit.TargetLat, unit.TargetLon);
+        var (lat, lon) = Geo.Offset(unit.Lat, unit.Lon, unit.Heading, step);
+        // The district is not convex: a leg that would leave it ends here and picks a new target.
+        if (!district.Covers(district.Factory.CreatePoint(new Coordinate(lon, lat))))
+        {
+            NewTarget(unit);
+            return;
+        }
+        (unit.Lat, unit.Lon) = (lat, lon);
+    }
+
+    private void NewTarget(SimUnit unit)
+    {
+        // Walking patrols stay within ~1.5 km (their beat); vehicles cross the district.
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var p = DemoIncidentFeed.RandomPointIn(district, random);
+            if (unit.Kind == UnitKind.Vehicle || Geo.DistanceMeters(unit.Lat, unit.Lon, p.Y, p.X) < 1_500)
+            {
+                (unit.TargetLat, unit.TargetLon) = (p.Y, p.X);
+                break;
+            }
+        }
+        unit.Speed = SpeedFor(unit.Kind);
+        unit.Heading = Geo.BearingDegrees(unit.Lat, unit.Lon, unit.TargetLat, unit.TargetLon);
+    }
+}
+
+// The demo's patrol units report like phones running Traccar Client: an HTTP GET to this app's
+// own OsmAnd endpoint, so the demo exercises the real path. Off unless Demo:Enabled.
+public sealed class DemoPatrolFeed(
+    IOptions<PatrolDemoOptions> options,
+    IOptions<PatrolOptions> patrolOptions,
+    IDbContextFactory<CommandCenterDb> dbFactory,
+    PatrolAdmin admin,
+    IServer server,
+    IHostApplicationLifetime lifetime,
+    TimeProvider clock,
+    ILogger<DemoPatrolFeed> logger) : BackgroundService
+{
+    private static readonly string[] Duties = ["available", "available", "available", "available", "assigned", "en_route", "en_route", "on_scene"];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        if (!o.Enabled || o.PatrolUnits == 0) return;
+        var started = new TaskCompletionSource();
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            await started.Task.WaitAsync(stoppingToken);
+        var baseAddress = OwnAddress();
+        if (baseAddress is null)
+        {
+            logger.LogWarning("Demo patrol feed off: the server has no HTTP address to report to");
+            return;
+        }
+
+        var random = new Random();
+        var district = await WaitForDistrictAsync(stoppingToken);
+        var simulator = new PatrolSimulator(district, random);
+        var units = await EnsureUnitsAsync(o.PatrolUnits, random, stoppingToken);
+        var now = clock.GetUtcNow();
+        foreach (var (deviceId, kind) in units) simulator.Add(deviceId, kind, now);
+        logger.LogInformation("Demo patrol feed on: {Count} units reporting every {Interval} to {Address}", units.Count, o.PatrolReportInterval, baseAddress);
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 8 }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        var unitIds = (await admin.UnitsAsync(stoppingToken)).SelectMany(u => u.Devices.Select(d => (d, u.Id))).ToDictionary(x => x.d, x => x.Id);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), clock);
+        var last = clock.GetUtcNow();
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            now = clock.GetUtcNow();
+            var elapsed = now - last;
+            last = now;
+            var due = new List<PatrolSimulator.SimUnit>();
+            foreach (var unit in simulator.Units)
+            {
+                simulator.Advance(unit, elapsed);
+                if (unit.NextReport > now || unit.SilentUntil > now) continue;
+                unit.NextReport = now + o.PatrolReportInterval;
+                if (random.NextDouble() < o.PatrolSilenceChance)
+                {
+                    unit.SilentUntil = now + patrolOptions.Value.StaleAfter * (1.5 + random.NextDouble() * 1.5);
+                    continue;
+                }
+                due.Add(unit);
+            }
+            try
+            {
+                await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken },
+                    async (unit, ct) => await ReportAsync(http, unit, now, ct));
+                if (due.Count > 0 && random.NextDouble() < 0.3)
+                {
+                    var unit = due[random.Next(due.Count)];
+                    if (unitIds.TryGetValue(unit.DeviceId, out var unitId))
+                        await admin.SetDutyAsync(unitId, new DutyChange(Duties[random.Next(Duties.Length)]), stoppingToken);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Demo patrol reports failed; continuing");
+            }
+        }
+    }
+
+    private static async Task ReportAsync(HttpClient http, PatrolSimulator.SimUnit unit, DateTimeOffset now, CancellationToken ct)
+    {
+        var i = CultureInfo.InvariantCulture;
+        var knots = unit.Speed / OsmAnd.MetersPerSecondPerKnot;
+        var url = $"{PatrolEndpoints.OsmAndPath}?id={Uri.EscapeDataString(unit.DeviceId)}&timestamp={now.ToUnixTimeSeconds()}" +
+            $"&lat={unit.Lat.ToString("F6", i)}&lon={unit.Lon.ToString("F6", i)}&speed={knots.ToString("F1", i)}" +
+            $"&bearing={unit.Heading.ToString("F0", i)}&accuracy=8&batt={unit.Battery.ToString("F0", i)}";
+        using var response = await http.GetAsync(url, ct);
+    }
+
+    private Uri? OwnAddress()
+    {
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal))
+            ?? server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        if (address is null) return null;
+        // A wildcard listen address is not somewhere to send to: use loopback on the same port.
+        var uri = new Uri(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal)
+            .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal));
+        return uri;
+    }
+
+    private async Task<List<(string DeviceId, UnitKind Kind)>> EnsureUnitsAsync(int count, Random random, CancellationToken ct)
+    {
+        var existing = (await admin.UnitsAsync(ct)).ToDictionary(u => u.Callsign, StringComparer.Ordinal);
+        var result = new List<(string, UnitKind)>(count);
+        for (var n = 1; n <= count; n++)
+        {
+            var kind = PatrolSimulator.KindFor(n);
+            var callsign = $"{Prefix(kind)}{n:000}";
+            var deviceId = $"demo-{n:0000}";
+            if (!existing.TryGetValue(callsign, out var unit))
+            {
+                unit = await admin.CreateUnitAsync(new NewUnit(callsign, PatrolCodes.ToCode(kind)), ct);
+                await admin.RegisterDeviceAsync(new NewDevice(deviceId, unit.Id, null), ct);
+                await admin.SetDutyAsync(unit.Id, new DutyChange(Duties[random.Next(Duties.Length)]), ct);
+            }
+            else if (!unit.Devices.Contains(deviceId))
+            {
+                await admin.RegisterDeviceAsync(new NewDevice(deviceId, unit.Id, null), ct);
+            }
+            result.Add((deviceId, kind));
+        }
+        return result;
+    }
+
+    private static string Prefix(UnitKind kind) => kind switch
+    {
+        UnitKind.StreetPatrol => "巡",
+        UnitKind.CommunityPatrol => "防",
+        UnitKind.Checkpoint => "卡",
+        _ => "车",
+    };
+
+    private async Task<Geometry> WaitForDistrictAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            {
+                var boundary = await db.Districts.OrderBy(d => d.Code).Select(d => d.Boundary).FirstOrDefaultAsync(ct);
+                if (boundary is not null) return boundary;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
+    }
+}

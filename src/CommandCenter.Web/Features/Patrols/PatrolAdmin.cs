@@ -1,0 +1,114 @@
+using CommandCenter.Domain.Patrols;
+using CommandCenter.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace CommandCenter.Web.Features.Patrols;
+
+public sealed record UnitView(long Id, string Callsign, string Kind, string Duty, IReadOnlyList<string> Devices);
+
+public sealed record DeviceView(string DeviceId, long UnitId, string Callsign, bool HasToken, DateTimeOffset RegisteredAt);
+
+public sealed record NewUnit(string? Callsign, string? Kind);
+
+public sealed record NewDevice(string? DeviceId, long? UnitId, string? Token);
+
+public sealed record DutyChange(string? Duty);
+
+public sealed class PatrolAdminException(string field, string message) : Exception(message)
+{
+    public string Field { get; } = field;
+}
+
+// Units and their devices, managed by an admin. A device can only report once registered here.
+public sealed class PatrolAdmin(IDbContextFactory<CommandCenterDb> dbFactory, DeviceDirectory devices, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<UnitView>> UnitsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var units = await db.PatrolUnits.AsNoTracking().OrderBy(u => u.Callsign).ToListAsync(ct);
+        var byUnit = (await db.PatrolDevices.AsNoTracking().ToListAsync(ct)).ToLookup(d => d.UnitId, d => d.DeviceId);
+        return [.. units.Select(u => ViewOf(u, byUnit[u.Id]))];
+    }
+
+    public async Task<UnitView> CreateUnitAsync(NewUnit request, CancellationToken ct = default)
+    {
+        var callsign = request.Callsign?.Trim();
+        if (string.IsNullOrEmpty(callsign) || callsign.Length > 40) throw new PatrolAdminException("callsign", "callsign is required, at most 40 characters.");
+        if (!PatrolCodes.TryParseKind(request.Kind, out var kind))
+            throw new PatrolAdminException("kind", $"kind must be one of {string.Join(", ", PatrolCodes.KindCodes)}.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var unit = new PatrolUnit { Callsign = callsign, Kind = kind, Duty = DutyStatus.Available, CreatedAt = clock.GetUtcNow() };
+        db.PatrolUnits.Add(unit);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            throw new PatrolAdminException("callsign", $"A unit with callsign '{callsign}' exists.");
+        }
+        return ViewOf(unit, []);
+    }
+
+    public async Task<DeviceView> RegisterDeviceAsync(NewDevice request, CancellationToken ct = default)
+    {
+        var deviceId = request.DeviceId?.Trim();
+        if (string.IsNullOrEmpty(deviceId) || deviceId.Length > FixRules.MaxDeviceIdLength)
+            throw new PatrolAdminException("deviceId", $"deviceId is required, at most {FixRules.MaxDeviceIdLength} characters.");
+        if (request.Token is { Length: < 16 }) throw new PatrolAdminException("token", "A device token must be at least 16 characters.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var unit = await db.PatrolUnits.AsNoTracking().FirstOrDefaultAsync(u => u.Id == request.UnitId, ct)
+            ?? throw new PatrolAdminException("unitId", $"No unit {request.UnitId}.");
+        var device = await db.PatrolDevices.FirstOrDefaultAsync(d => d.DeviceId == deviceId, ct);
+        if (device is null)
+        {
+            device = new PatrolDevice { DeviceId = deviceId, RegisteredAt = clock.GetUtcNow() };
+            db.PatrolDevices.Add(device);
+        }
+        // Re-registering moves a device to another unit (a phone handed over at shift change).
+        device.UnitId = unit.Id;
+        device.TokenHash = request.Token is null ? null : DeviceDirectory.HashToken(request.Token);
+        await db.SaveChangesAsync(ct);
+        devices.Invalidate(deviceId);
+        return new DeviceView(device.DeviceId, unit.Id, unit.Callsign, device.TokenHash is not null, device.RegisteredAt);
+    }
+
+    public async Task<IReadOnlyList<DeviceView>> DevicesAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await (from d in db.PatrolDevices.AsNoTracking()
+                      join u in db.PatrolUnits on d.UnitId equals u.Id
+                      orderby d.DeviceId
+                      select new DeviceView(d.DeviceId, u.Id, u.Callsign, d.TokenHash != null, d.RegisteredAt)).ToListAsync(ct);
+    }
+
+    public async Task<bool> RemoveDeviceAsync(string deviceId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var removed = await db.PatrolDevices.Where(d => d.DeviceId == deviceId).ExecuteDeleteAsync(ct);
+        devices.Invalidate(deviceId);
+        return removed > 0;
+    }
+
+    // Dispatch's view of what a unit is doing. The latest-position row is touched in the same
+    // transaction so that every instance's live feed picks the change up with the positions.
+    public async Task<UnitView?> SetDutyAsync(long unitId, DutyChange change, CancellationToken ct = default)
+    {
+        if (!PatrolCodes.TryParseDuty(change.Duty, out var duty))
+            throw new PatrolAdminException("duty", $"duty must be one of {string.Join(", ", PatrolCodes.DutyCodes)}.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var unit = await db.PatrolUnits.FirstOrDefaultAsync(u => u.Id == unitId, ct);
+        if (unit is null) return null;
+        unit.Duty = duty;
+        await db.SaveChangesAsync(ct);
+        await db.Database.ExecuteSqlAsync($"UPDATE unit_positions SET tx = txid_current() WHERE unit_id = {unitId}", ct);
+        await tx.CommitAsync(ct);
+        var deviceIds = await db.PatrolDevices.AsNoTracking().Where(d => d.UnitId == unitId).Select(d => d.DeviceId).ToListAsync(ct);
+        return ViewOf(unit, deviceIds);
+    }
+
+    private static UnitView ViewOf(PatrolUnit u, IEnumerable<string> deviceIds) =>
+        new(u.Id, u.Callsign, PatrolCodes.ToCode(u.Kind), PatrolCodes.ToCode(u.Duty), [.. deviceIds.Order(StringComparer.Ordinal)]);
+}

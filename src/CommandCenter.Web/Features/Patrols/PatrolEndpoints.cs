@@ -1,0 +1,145 @@
+using System.Text;
+using CommandCenter.Domain.Patrols;
+using CommandCenter.Web.Infrastructure;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace CommandCenter.Web.Features.Patrols;
+
+public static class PatrolEndpoints
+{
+    public const string OsmAndPath = "/api/osmand";
+    public const int MaxOsmAndBodyBytes = 64 * 1024;
+
+    public static IEndpointRouteBuilder MapPatrolEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/positions", async (HttpRequest request, PositionIngest ingest, IOptions<PatrolOptions> options, CancellationToken ct) =>
+        {
+            var o = options.Value;
+            if (request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
+                return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "Send the batch as application/json.");
+            var (body, tooLarge) = await JsonRequest.ReadBodyAsync(request, o.MaxBatchBytes, ct);
+            if (tooLarge is not null) return tooLarge;
+            var (fixes, field, error) = PositionBatch.Parse(body, o.MaxBatchFixes);
+            if (fixes is null)
+            {
+                return error!.StartsWith("A batch may hold at most", StringComparison.Ordinal)
+                    ? Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many fixes", detail: error,
+                        extensions: new Dictionary<string, object?> { ["field"] = field })
+                    : JsonRequest.Invalid(field!, error);
+            }
+            var result = await ingest.IngestBatchAsync(fixes, ct);
+            // Nothing usable: a problem naming every field. Otherwise the valid fixes are kept and
+            // the answer lists the rejected ones with the same field names.
+            return result.Accepted == 0
+                ? Results.ValidationProblem(result.Rejected.SelectMany(r => r.Errors).ToDictionary(e => e.Key, e => e.Value),
+                    title: "No fix in the batch is valid.")
+                : Results.Ok(result);
+        }).WithTags("Patrols").RequireAuthorization(Access.Policies.ReportPositions);
+
+        // The OsmAnd protocol as Traccar Client and OsmAnd send it: GET with a query, POST with a
+        // query or a form body, or POST application/json. The apps only read the status code.
+        app.MapMethods(OsmAndPath, [HttpMethods.Get, HttpMethods.Post], async (HttpContext http, PositionIngest ingest, TimeProvider clock, CancellationToken ct) =>
+        {
+            var request = http.Request;
+            var remote = http.Connection.RemoteIpAddress?.ToString();
+            var isJson = request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true;
+            var (body, tooLarge) = HttpMethods.IsPost(request.Method)
+                ? await JsonRequest.ReadBodyAsync(request, MaxOsmAndBodyBytes, ct)
+                : ([], null);
+            if (tooLarge is not null) return tooLarge;
+
+            OsmAndMessage message;
+            if (isJson)
+            {
+                message = OsmAnd.ParseJson(body, request.Query[OsmAndMessage.TokenParameter].FirstOrDefault());
+                if (message.Errors.TryGetValue("body", out var bodyError)) return Results.ValidationProblem(message.Errors, title: bodyError[0]);
+            }
+            else
+            {
+                // Like Traccar, a body is read as url-encoded parameters whatever its content type.
+                var parameters = request.Query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))).ToList();
+                if (body!.Length > 0)
+                    parameters.AddRange(QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body))
+                        .SelectMany(q => ((StringValues)q.Value).Select(v => new KeyValuePair<string, string?>(q.Key, v))));
+                message = OsmAnd.ParseQuery(parameters, clock.GetUtcNow());
+            }
+
+            var (outcome, errors) = await ingest.IngestOsmAndAsync(message, isJson ? "json" : "query", remote, ct);
+            return outcome switch
+            {
+                OsmAndOutcome.Stored or OsmAndOutcome.Duplicate => Results.Ok(),
+                // What Traccar answers: 400 for the query form, 404 for the JSON form.
+                OsmAndOutcome.UnknownDevice => isJson
+                    ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown device", detail: errors.Values.First()[0])
+                    : Results.ValidationProblem(errors, title: "Unknown device"),
+                OsmAndOutcome.Unauthorized => Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Device token required", detail: errors.Values.First()[0]),
+                _ => Results.ValidationProblem(errors, title: "The fix is not valid."),
+            };
+        }).WithTags("Patrols").DisableAntiforgery()
+            .AllowAnonymous(); // the device id (and token) is the credential: Traccar Client / OsmAnd send nothing else
+
+        app.MapGet("/api/patrol/units/live", (PatrolLiveFeed feed) => Results.Ok(feed.Snapshot())).WithTags("Patrols")
+            .RequireAuthorization(Access.Policies.ReadIncidents);
+        return app;
+    }
+
+    // Unit and device management. One group so that the Identity work can require the Admin role
+    // on all of it in one place; unauthenticated until then.
+    public static IEndpointRouteBuilder MapPatrolAdminEndpoints(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/admin/patrol").WithTags("Patrol admin").RequireAuthorization(Access.Policies.AdministerPatrols);
+        const int maxBody = 16 * 1024;
+
+        admin.MapGet("/units", async (PatrolAdmin patrols, CancellationToken ct) => Results.Ok(await patrols.UnitsAsync(ct)));
+
+        admin.MapPost("/units", async (HttpRequest request, PatrolAdmin patrols, CancellationToken ct) =>
+        {
+            var (body, problem) = await JsonRequest.ReadAsync<NewUnit>(request, maxBody, ct);
+            if (problem is not null) return problem;
+            return await Guard(async () =>
+            {
+                var unit = await patrols.CreateUnitAsync(body!, ct);
+                return Results.Created($"/api/admin/patrol/units/{unit.Id}", unit);
+            });
+        });
+
+        admin.MapPut("/units/{id:long}/duty", async (long id, HttpRequest request, PatrolAdmin patrols, CancellationToken ct) =>
+        {
+            var (body, problem) = await JsonRequest.ReadAsync<DutyChange>(request, maxBody, ct);
+            if (problem is not null) return problem;
+            return await Guard(async () => await patrols.SetDutyAsync(id, body!, ct) is { } unit ? Results.Ok(unit) : Results.NotFound());
+        });
+
+        admin.MapGet("/devices", async (PatrolAdmin patrols, CancellationToken ct) => Results.Ok(await patrols.DevicesAsync(ct)));
+
+        admin.MapPost("/devices", async (HttpRequest request, PatrolAdmin patrols, CancellationToken ct) =>
+        {
+            var (body, problem) = await JsonRequest.ReadAsync<NewDevice>(request, maxBody, ct);
+            if (problem is not null) return problem;
+            return await Guard(async () =>
+            {
+                var device = await patrols.RegisterDeviceAsync(body!, ct);
+                return Results.Created($"/api/admin/patrol/devices/{Uri.EscapeDataString(device.DeviceId)}", device);
+            });
+        });
+
+        admin.MapDelete("/devices/{deviceId}", async (string deviceId, PatrolAdmin patrols, CancellationToken ct) =>
+            await patrols.RemoveDeviceAsync(deviceId, ct) ? Results.NoContent() : Results.NotFound());
+
+        return app;
+    }
+
+    private static async Task<IResult> Guard(Func<Task<IResult>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (PatrolAdminException ex)
+        {
+            return JsonRequest.Invalid(ex.Field, ex.Message);
+        }
+    }
+}

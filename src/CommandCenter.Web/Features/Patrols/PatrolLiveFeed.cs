@@ -1,0 +1,115 @@
+using CommandCenter.Domain.Patrols;
+using CommandCenter.Web.Live;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CommandCenter.Web.Features.Patrols;
+
+// A unit as the map receives it (JSON, camelCase).
+public sealed record UnitMarkerView(long Id, string Callsign, string Kind, string Status, double Lat, double Lon, double? Heading, double? Speed, DateTimeOffset FixAt)
+{
+    public static UnitMarkerView Of(UnitMarker m) => new(m.Id, m.Callsign, PatrolCodes.ToCode(m.Kind), PatrolCodes.ToCode(m.Status),
+        Math.Round(m.Latitude, 6), Math.Round(m.Longitude, 6), m.Heading is { } h ? Math.Round(h) : null, m.Speed is { } s ? Math.Round(s, 1) : null, m.LastFixAt);
+}
+
+// A batch of changed units (or, from JoinPositions, all of them). Seq orders the batches of one
+// instance: a client drops batches at or below the snapshot's seq and re-joins on a gap.
+public sealed record PatrolUpdate(long Seq, bool Snapshot, IReadOnlyList<UnitMarkerView> Units);
+
+// The positions path to the map (ADR 0005). Every MapFlushInterval each instance reads the
+// latest-position rows written since its last read — by transaction id, so a row committed late
+// is never skipped — applies them to its PatrolBoard (never backwards, jitter, silence), and
+// sends the units that changed, once, to its own hub group. The table is the transport between
+// instances: it has one row per unit, so the read is small whatever the fix rate.
+public sealed class PatrolLiveFeed(
+    NpgsqlDataSource dataSource,
+    IHubContext<LiveHub, ILiveClient> hub,
+    IOptions<PatrolOptions> options,
+    TimeProvider clock,
+    ILogger<PatrolLiveFeed> logger) : BackgroundService
+{
+    private const string Poll = """
+        SELECT p.unit_id, p.fix_time, ST_Y(p.location), ST_X(p.location), p.speed, p.heading, u.callsign, u.kind, u.duty
+        FROM unit_positions p JOIN patrol_units u ON u.id = p.unit_id
+        WHERE p.tx >= @horizon
+        """;
+
+    private readonly PatrolBoard _board = new(options.Value.StaleAfter, options.Value.MinMoveMeters);
+    private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _seq;
+    private long _horizon;
+
+    public Task Ready => _ready.Task;
+
+    public PatrolBoard Board => _board;
+
+    public PatrolUpdate Snapshot()
+    {
+        lock (_gate) return new PatrolUpdate(_seq, true, [.. _board.Snapshot().Select(UnitMarkerView.Of)]);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.MapFlushInterval);
+        var failures = 0;
+        do
+        {
+            try
+            {
+                await StepAsync(stoppingToken);
+                _ready.TrySetResult();
+                failures = 0;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                if (failures++ % 40 == 0) logger.LogWarning(ex, "Patrol live feed step failed ({Failures} in a row); retrying", failures);
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    internal async Task StepAsync(CancellationToken ct)
+    {
+        await ReadChangesAsync(ct);
+        var now = clock.GetUtcNow();
+        foreach (var unit in _board.Sweep(now))
+            logger.LogWarning("Unit {Callsign} ({UnitId}) is silent: no fix since {LastFix:O} ({Age:0} s)",
+                unit.Callsign, unit.Id, unit.LastFixAt, (now - unit.LastFixAt).TotalSeconds);
+        PatrolUpdate update;
+        lock (_gate)
+        {
+            var changes = _board.TakeChanges();
+            if (changes.Count == 0) return;
+            update = new PatrolUpdate(++_seq, false, [.. changes.Select(UnitMarkerView.Of)]);
+        }
+        await hub.Clients.Group(LiveHub.GroupName(LiveHubContract.PositionsGroup)).ReceivePositions(update);
+    }
+
+    private async Task ReadChangesAsync(CancellationToken ct)
+    {
+        await using var batch = dataSource.CreateBatch();
+        // The horizon first: any transaction not yet visible to the second read is still running
+        // now, so its id is at least this snapshot's xmin and the next read will see its rows.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT txid_snapshot_xmin(txid_current_snapshot())"));
+        var poll = new NpgsqlBatchCommand(Poll);
+        poll.Parameters.AddWithValue("horizon", _horizon);
+        batch.BatchCommands.Add(poll);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var horizon = reader.GetInt64(0);
+        await reader.NextResultAsync(ct);
+        var now = clock.GetUtcNow();
+        while (await reader.ReadAsync(ct))
+        {
+            // Codes are written by PatrolAdmin; an unknown one falls back to the defaults.
+            var kind = PatrolCodes.TryParseKind(reader.GetString(7), out var k) ? k : UnitKind.StreetPatrol;
+            var duty = PatrolCodes.TryParseDuty(reader.GetString(8), out var d) ? d : DutyStatus.Available;
+            var info = new UnitInfo(reader.GetInt64(0), reader.GetString(6), kind, duty);
+            var fix = new PositionFix(reader.GetFieldValue<DateTimeOffset>(1), reader.GetDouble(2), reader.GetDouble(3),
+                reader.IsDBNull(4) ? null : reader.GetFloat(4), reader.IsDBNull(5) ? null : reader.GetFloat(5));
+            _board.Observe(info, fix, now);
+        }
+        _horizon = horizon;
+    }
+}

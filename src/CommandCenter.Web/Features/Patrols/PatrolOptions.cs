@@ -1,0 +1,56 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CommandCenter.Web.Features.Patrols;
+
+public sealed record PatrolOptions
+{
+    public const string Section = "Patrol";
+
+    // No fix for this long: the unit shows as silent and the duty officer gets one notice.
+    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
+    public TimeSpan StaleAfter { get; init; } = TimeSpan.FromMinutes(2);
+
+    // A newer fix closer than this to the shown position is GPS jitter, not movement.
+    [Range(0, 1000)]
+    public double MinMoveMeters { get; init; } = 10;
+
+    // How often the map gets a batch of the units that changed.
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:10")]
+    public TimeSpan MapFlushInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    // History older than this is dropped a whole day-partition at a time.
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
+    public TimeSpan Retention { get; init; } = TimeSpan.FromDays(30);
+
+    // Day partitions created ahead of time, so a write never waits for DDL.
+    [Range(1, 60)]
+    public int PartitionsAhead { get; init; } = 3;
+
+    [Range(1, 100_000)]
+    public int MaxBatchFixes { get; init; } = 5_000;
+
+    [Range(1_024, 64 * 1024 * 1024)]
+    public int MaxBatchBytes { get; init; } = 2 * 1024 * 1024;
+
+    // A fix stamped further ahead than this is refused (a phone with a wrong clock).
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MaxFutureSkew { get; init; } = TimeSpan.FromMinutes(2);
+
+    // How long a device lookup (or a miss) is cached; a removed device may report this long.
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan DeviceCacheTtl { get; init; } = TimeSpan.FromSeconds(10);
+
+    // Most fixes written in one COPY + transaction when requests pile up.
+    [Range(1, 1_000_000)]
+    public int MaxWriteBatch { get; init; } = 20_000;
+
+    // Groups of at least this many fixes go through binary COPY; smaller ones (single OsmAnd
+    // fixes) through one prepared statement, which saves COPY's extra round trips.
+    [Range(1, 1_000_000)]
+    public int CopyFrom { get; init; } = 64;
+
+    // Writer loops, each with its own connection: PostgreSQL works on one group while another
+    // commits. Upserts go in unit order, so two loops never deadlock on unit rows.
+    [Range(1, 16)]
+    public int Writers { get; init; } = 2;
+}

@@ -1,0 +1,115 @@
+using CommandCenter.Domain.Patrols;
+using Microsoft.Extensions.Options;
+
+namespace CommandCenter.Web.Features.Patrols;
+
+public sealed record FixRejection(int Index, string? DeviceId, IReadOnlyDictionary<string, string[]> Errors);
+
+public sealed record BatchResult(int Received, int Accepted, int Stored, IReadOnlyList<FixRejection> Rejected);
+
+public enum OsmAndOutcome
+{
+    Stored,
+    Duplicate,
+    UnknownDevice,
+    Unauthorized,
+    Invalid,
+}
+
+// Every fix, whatever protocol brought it, goes through here: device lookup, validation against
+// the clock, then the group-commit writer. Counted by protocol and outcome.
+public sealed class PositionIngest(
+    DeviceDirectory devices,
+    PositionWriter writer,
+    IOptions<PatrolOptions> options,
+    TimeProvider clock,
+    PatrolMetrics metrics,
+    ILogger<PositionIngest> logger)
+{
+    public const string BatchProtocol = "batch";
+    public const string OsmAndProtocol = "osmand";
+
+    private FixLimits Limits => new() { MaxFutureSkew = options.Value.MaxFutureSkew, MaxAge = options.Value.Retention };
+
+    public async Task<BatchResult> IngestBatchAsync(IReadOnlyList<ParsedFix> fixes, CancellationToken ct)
+    {
+        var ids = fixes.Select(f => f.Report.DeviceId).OfType<string>().ToList();
+        var misses = new List<string>();
+        var known = await devices.FindManyAsync(ids, ct, misses);
+        foreach (var id in misses) logger.LogWarning("Position batch names unknown device {DeviceId}; its fixes are rejected", id);
+
+        var now = clock.GetUtcNow();
+        var limits = Limits;
+        var rejected = new List<FixRejection>();
+        var accepted = new List<FixToStore>(fixes.Count);
+        for (var i = 0; i < fixes.Count; i++)
+        {
+            var (report, parseErrors) = fixes[i];
+            var errors = new Dictionary<string, string[]>(parseErrors);
+            RegisteredDevice? device = null;
+            if (string.IsNullOrEmpty(report.DeviceId)) errors.TryAdd("deviceId", ["deviceId is required."]);
+            else if (!known.TryGetValue(report.DeviceId, out device)) errors.TryAdd("deviceId", [$"Unknown device '{report.DeviceId}'; an admin must register it."]);
+            PositionFix? fix = null;
+            if (errors.Count == 0 || errors.Keys.All(k => k == "deviceId"))
+            {
+                foreach (var (field, messages) in FixRules.Validate(report, now, limits, out fix)) errors.TryAdd(field, messages);
+            }
+            if (errors.Count > 0)
+            {
+                rejected.Add(new FixRejection(i, report.DeviceId, errors.ToDictionary(e => $"fixes[{i}].{e.Key}", e => e.Value)));
+                metrics.Fixes(BatchProtocol, errors.ContainsKey("deviceId") ? "unknown_device" : "rejected", reason: errors.Keys.First());
+                continue;
+            }
+            accepted.Add(new FixToStore(device!.UnitId, fix!));
+        }
+
+        var stored = await writer.WriteAsync(accepted, ct);
+        metrics.Fixes(BatchProtocol, "stored", stored);
+        metrics.Fixes(BatchProtocol, "duplicate", accepted.Count - stored);
+        return new BatchResult(fixes.Count, accepted.Count, stored, rejected);
+    }
+
+    public async Task<(OsmAndOutcome Outcome, IReadOnlyDictionary<string, string[]> Errors)> IngestOsmAndAsync(
+        OsmAndMessage message, string form, string? remote, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(message.DeviceId))
+        {
+            metrics.Fixes(OsmAndProtocol, "unknown_device");
+            logger.LogWarning("OsmAnd {Form} message from {Remote} has no device id; refused", form, remote);
+            return (OsmAndOutcome.UnknownDevice, new Dictionary<string, string[]> { ["id"] = ["id (or deviceid, device_id) is required."] });
+        }
+        var misses = new List<string>();
+        var device = (await devices.FindManyAsync([message.DeviceId], ct, misses)).GetValueOrDefault(message.DeviceId);
+        if (device is null)
+        {
+            metrics.Fixes(OsmAndProtocol, "unknown_device");
+            // Logged once per cache period per id, not for every retry of a misconfigured phone.
+            if (misses.Count > 0)
+                logger.LogWarning("OsmAnd {Form} fix from unregistered device {DeviceId} ({Remote}) refused; register it under /api/admin/patrol/devices",
+                    form, message.DeviceId, remote);
+            return (OsmAndOutcome.UnknownDevice, new Dictionary<string, string[]> { ["id"] = [$"Unknown device '{message.DeviceId}'."] });
+        }
+        if (!device.Accepts(message.Token))
+        {
+            metrics.Fixes(OsmAndProtocol, "unauthorized");
+            logger.LogWarning("OsmAnd fix from device {DeviceId} ({Remote}) refused: missing or wrong token", message.DeviceId, remote);
+            return (OsmAndOutcome.Unauthorized, new Dictionary<string, string[]> { ["token"] = ["Missing or wrong device token."] });
+        }
+        var errors = new Dictionary<string, string[]>(message.Errors);
+        if (errors.Count == 0)
+        {
+            var validation = FixRules.Validate(message.Report, clock.GetUtcNow(), Limits, out var fix);
+            foreach (var (field, messages) in validation) errors.TryAdd(field, messages);
+            if (fix is not null)
+            {
+                var stored = await writer.WriteAsync([new FixToStore(device.UnitId, fix)], ct);
+                metrics.Fixes(OsmAndProtocol, stored == 1 ? "stored" : "duplicate");
+                return (stored == 1 ? OsmAndOutcome.Stored : OsmAndOutcome.Duplicate, errors);
+            }
+        }
+        metrics.Fixes(OsmAndProtocol, "rejected", reason: errors.Keys.First());
+        logger.LogInformation("OsmAnd fix from device {DeviceId} rejected: {Errors}", message.DeviceId,
+            string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
+        return (OsmAndOutcome.Invalid, errors);
+    }
+}

@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using CommandCenter.Domain.Patrols;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CommandCenter.Web.Features.Patrols;
+
+public sealed record FixToStore(long UnitId, PositionFix Fix);
+
+// Group commit: concurrent requests queue their fixes; each of Patrol:Writers loops takes what is
+// queued and, on its own long-lived connection, writes it in one transaction: a batch is binary
+// COPYd into a temp table, moved into the history with ON CONFLICT DO NOTHING (a repeated fix
+// stores nothing) and each unit's latest fix is upserted. A small group (single OsmAnd fixes)
+// skips COPY's round trips: the same two statements run as one prepared statement over arrays.
+// A request is answered when its fixes are committed.
+public sealed class PositionWriter(
+    NpgsqlDataSource dataSource,
+    PositionHistory history,
+    IOptions<PatrolOptions> options,
+    PatrolMetrics metrics,
+    ILogger<PositionWriter> logger) : BackgroundService
+{
+    private sealed record Pending(IReadOnlyList<FixToStore> Fixes, TaskCompletionSource<int> Done);
+
+    private const string CreateStaging = """
+        CREATE TEMP TABLE IF NOT EXISTS fix_in (
+            unit_id bigint, fix_time timestamptz, lat float8, lon float8,
+            speed real, heading real, accuracy real, altitude real, battery real
+        ) ON COMMIT DELETE ROWS
+        """;
+
+    private const string CopyStaging =
+        "COPY fix_in (unit_id, fix_time, lat, lon, speed, heading, accuracy, altitude, battery) FROM STDIN (FORMAT BINARY)";
+
+    private const string InsertHistory = """
+        INSERT INTO positions (unit_id, fix_time, location, speed, heading, accuracy, altitude, battery, received_at)
+        SELECT unit_id, fix_time, ST_SetSRID(ST_MakePoint(lon, lat), 4326), speed, heading, accuracy, altitude, battery, now()
+        FROM fix_in
+        ORDER BY unit_id, fix_time -- one lock order for every writer: concurrent repeats cannot deadlock
+        ON CONFLICT DO NOTHING
+        RETURNING unit_id, fix_time
+        """;
+
+    // Only a newer fix replaces the latest; within min_move of it, the position stays (jitter).
+    private const string UpsertLatest = """
+        INSERT INTO unit_positions AS u (unit_id, fix_time, location, speed, heading, accuracy, altitude, battery, received_at, tx)
+        SELECT DISTINCT ON (unit_id) unit_id, fix_time, ST_SetSRID(ST_MakePoint(lon, lat), 4326),
+               speed, heading, accuracy, altitude, battery, now(), txid_current()
+        FROM fix_in
+        ORDER BY unit_id, fix_time DESC
+        ON CONFLICT (unit_id) DO UPDATE SET
+            fix_time = excluded.fix_time,
+            location = CASE WHEN ST_DistanceSphere(u.location, excluded.location) < @min_move THEN u.location ELSE excluded.location END,
+            speed = excluded.speed, heading = excluded.heading, accuracy = excluded.accuracy,
+            altitude = excluded.altitude, battery = excluded.battery,
+            received_at = excluded.received_at, tx = excluded.tx
+        WHERE u.fix_time < excluded.fix_time
+        """;
+
+    // The same statements over unnest()ed arrays, in one round trip; fix_in is a CTE here.
+    private const string WriteSmallGroup = $"""
+        WITH fix_in AS (
+            SELECT * FROM unnest(@unit_id, @fix_time, @lat, @lon, @speed, @heading, @accuracy, @altitude, @battery)
+                AS f(unit_id, fix_time, lat, lon, speed, heading, accuracy, altitude, battery)),
+        stored AS ({InsertHistory}),
+        latest AS ({UpsertLatest})
+        SELECT unit_id, fix_time FROM stored
+        """;
+
+    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(10_000)
+    {
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    // Completes with the number of fixes newly stored (a repeat of a stored fix is not).
+    public async Task<int> WriteAsync(IReadOnlyList<FixToStore> fixes, CancellationToken ct)
+    {
+        if (fixes.Count == 0) return 0;
+        var pending = new Pending(fixes, new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _queue.Writer.WriteAsync(pending, ct);
+        return await pending.Done.Task.WaitAsync(ct);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, options.Value.Writers).Select(_ => Task.Run(() => WriteLoopAsync(stoppingToken), stoppingToken)));
+        }
+        finally
+        {
+            _queue.Writer.TryComplete();
+            while (_queue.Reader.TryRead(out var p)) p.Done.TrySetCanceled(stoppingToken);
+        }
+    }
+
+    private async Task WriteLoopAsync(CancellationToken stoppingToken)
+    {
+        NpgsqlConnection? conn = null;
+        var group = new List<Pending>();
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                group.Clear();
+                var count = 0;
+                while (count < options.Value.MaxWriteBatch && _queue.Reader.TryRead(out var pending))
+                {
+                    group.Add(pending);
+                    count += pending.Fixes.Count;
+                }
+                if (group.Count == 0) continue; // another writer took it
+                try
+                {
+                    conn ??= await OpenAsync(stoppingToken);
+                    try
+                    {
+                        await WriteGroupAsync(conn, group, count, stoppingToken);
+                    }
+                    catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+                    {
+                        logger.LogInformation("Position write hit {SqlState}; retrying once", ex.SqlState);
+                        await WriteGroupAsync(conn, group, count, stoppingToken);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogError(ex, "Writing {Count} position fixes failed; their requests get an error", count);
+                    foreach (var p in group) p.Done.TrySetException(ex);
+                    if (conn is not null) await conn.DisposeAsync();
+                    conn = null;
+                    history.Forget();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down
+        }
+        finally
+        {
+            foreach (var p in group) p.Done.TrySetCanceled(stoppingToken);
+            if (conn is not null) await conn.DisposeAsync();
+        }
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
+    {
+        var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var create = new NpgsqlCommand(CreateStaging, conn);
+        await create.ExecuteNonQueryAsync(ct);
+        return conn;
+    }
+
+    private async Task WriteGroupAsync(NpgsqlConnection conn, List<Pending> group, int count, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await history.EnsureDaysAsync(conn, group.SelectMany(p => p.Fixes).Select(f => PositionHistory.DayOf(f.Fix.Time)), ct);
+
+        var stored = count < options.Value.CopyFrom
+            ? await WriteSmallAsync(conn, group, ct)
+            : await CopyAsync(conn, group, ct);
+        metrics.Written(count, Stopwatch.GetElapsedTime(started));
+
+        foreach (var p in group)
+        {
+            // Each stored row is credited once, to the first request that carried it.
+            var n = p.Fixes.Count(f => stored.Remove((f.UnitId, StoredTime(f.Fix.Time))));
+            p.Done.TrySetResult(n);
+        }
+    }
+
+    private async Task<HashSet<(long UnitId, DateTimeOffset Time)>> CopyAsync(NpgsqlConnection conn, List<Pending> group, CancellationToken ct)
+    {
+        var stored = new HashSet<(long UnitId, DateTimeOffset Time)>();
+        await using (var tx = await conn.BeginTransactionAsync(ct))
+        {
+            await using (var copy = await conn.BeginBinaryImportAsync(CopyStaging, ct))
+            {
+                foreach (var p in group)
+                {
+                    foreach (var (unitId, fix) in p.Fixes)
+                    {
+                        await copy.StartRowAsync(ct);
+                        await copy.WriteAsync(unitId, NpgsqlDbType.Bigint, ct);
+                        await copy.WriteAsync(StoredTime(fix.Time), NpgsqlDbType.TimestampTz, ct);
+                        await copy.WriteAsync(fix.Latitude, NpgsqlDbType.Double, ct);
+                        await copy.WriteAsync(fix.Longitude, NpgsqlDbType.Double, ct);
+                        await WriteRealAsync(copy, fix.Speed, ct);
+                        await WriteRealAsync(copy, fix.Heading, ct);
+                        await WriteRealAsync(copy, fix.Accuracy, ct);
+                        await WriteRealAsync(copy, fix.Altitude, ct);
+                        await WriteRealAsync(copy, fix.Battery, ct);
+                    }
+                }
+                await copy.CompleteAsync(ct);
+            }
+            await using (var insert = new NpgsqlCommand(InsertHistory, conn, tx))
+            await using (var reader = await insert.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct)) stored.Add((reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1)));
+            }
+            await using (var upsert = new NpgsqlCommand(UpsertLatest, conn, tx))
+            {
+                upsert.Parameters.Add(new NpgsqlParameter<double>("min_move", options.Value.MinMoveMeters));
+                await upsert.ExecuteNonQueryAsync(ct);
+            }
+            await tx.CommitAsync(ct);
+        }
+        return stored;
+    }
+
+    // One statement, so atomic without BEGIN/COMMIT; prepared once per connection.
+    private async Task<HashSet<(long UnitId, DateTimeOffset Time)>> WriteSmallAsync(NpgsqlConnection conn, List<Pending> group, CancellationToken ct)
+    {
+        var fixes = group.SelectMany(p => p.Fixes).ToList();
+        await using var cmd = new NpgsqlCommand(WriteSmallGroup, conn);
+        cmd.Parameters.Add(new NpgsqlParameter<long[]>("unit_id", [.. fixes.Select(f => f.UnitId)]));
+        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("fix_time", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+        {
+            TypedValue = [.. fixes.Select(f => StoredTime(f.Fix.Time))],
+        });
+        cmd.Parameters.Add(new NpgsqlParameter<double[]>("lat", [.. fixes.Select(f => f.Fix.Latitude)]));
+        cmd.Parameters.Add(new NpgsqlParameter<double[]>("lon", [.. fixes.Select(f => f.Fix.Longitude)]));
+        cmd.Parameters.Add(Reals("speed", fixes, f => f.Speed));
+        cmd.Parameters.Add(Reals("heading", fixes, f => f.Heading));
+        cmd.Parameters.Add(Reals("accuracy", fixes, f => f.Accuracy));
+        cmd.Parameters.Add(Reals("altitude", fixes, f => f.Altitude));
+        cmd.Parameters.Add(Reals("battery", fixes, f => f.Battery));
+        cmd.Parameters.Add(new NpgsqlParameter<double>("min_move", options.Value.MinMoveMeters));
+        await cmd.PrepareAsync(ct);
+        var stored = new HashSet<(long UnitId, DateTimeOffset Time)>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) stored.Add((reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1)));
+        return stored;
+    }
+
+    private static NpgsqlParameter<float?[]> Reals(string name, List<FixToStore> fixes, Func<PositionFix, double?> value) =>
+        new(name, NpgsqlDbType.Array | NpgsqlDbType.Real) { TypedValue = [.. fixes.Select(f => value(f.Fix) is { } v ? (float?)v : null)] };
+
+    // PostgreSQL keeps microseconds; compare and store at that precision.
+    internal static DateTimeOffset StoredTime(DateTimeOffset time) =>
+        new(time.UtcTicks - time.UtcTicks % 10, TimeSpan.Zero);
+
+    private static Task WriteRealAsync(NpgsqlBinaryImporter copy, double? value, CancellationToken ct) =>
+        value is { } v ? copy.WriteAsync((float)v, NpgsqlDbType.Real, ct) : copy.WriteNullAsync(ct);
+}

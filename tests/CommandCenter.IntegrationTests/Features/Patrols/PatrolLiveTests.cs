@@ -1,0 +1,116 @@
+using System.Net.Http.Json;
+using System.Threading.Channels;
+using CommandCenter.Web.Features.Patrols;
+using CommandCenter.Web.Live;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using static CommandCenter.IntegrationTests.Features.Patrols.PatrolTestData;
+
+namespace CommandCenter.IntegrationTests.Features.Patrols;
+
+public class PatrolLiveTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<(HubConnection Hub, Channel<PatrolUpdate> Updates, PatrolUpdate Snapshot)> JoinAsync(AppFactory app)
+    {
+        var hub = await app.ConnectHubAsync();
+        var updates = Channel.CreateUnbounded<PatrolUpdate>();
+        hub.On<PatrolUpdate>(LiveHubContract.PositionsMethod, u => updates.Writer.TryWrite(u));
+        var snapshot = await hub.InvokeAsync<PatrolUpdate>(LiveHubContract.JoinPositions);
+        return (hub, updates, snapshot);
+    }
+
+    private static async Task<UnitMarkerView> NextForAsync(Channel<PatrolUpdate> updates, long unitId, Func<UnitMarkerView, bool>? match = null)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (true)
+        {
+            var update = await updates.Reader.ReadAsync(timeout.Token);
+            if (update.Units.FirstOrDefault(u => u.Id == unitId && (match?.Invoke(u) ?? true)) is { } unit) return unit;
+        }
+    }
+
+    private static async Task PostFixAsync(HttpClient http, string deviceId, DateTimeOffset at, double lat = Lat, double lon = Lon) =>
+        (await http.GetAsync($"/api/osmand?id={deviceId}&timestamp={at.ToUnixTimeMilliseconds()}&lat={Num(lat)}&lon={Num(lon)}&bearing=90")).EnsureSuccessStatusCode();
+
+    [Fact]
+    public async Task A_map_client_gets_a_snapshot_then_only_the_units_that_moved()
+    {
+        var http = fixture.App.CreateApiClient();
+        var (unitId, deviceId) = await RegisterAsync(http);
+        var (hub, updates, snapshot) = await JoinAsync(fixture.App);
+        await using var _ = hub;
+
+        await PostFixAsync(http, deviceId, DateTimeOffset.UtcNow.AddSeconds(-1));
+        var unit = await NextForAsync(updates, unitId);
+
+        Assert.True(snapshot.Snapshot);
+        Assert.Equal(("available", Lat, 90.0), (unit.Status, unit.Lat, unit.Heading!.Value));
+        await PostFixAsync(http, deviceId, DateTimeOffset.UtcNow, lat: Lat + 0.001);
+        Assert.Equal(Lat + 0.001, (await NextForAsync(updates, unitId)).Lat, 6);
+    }
+
+    [Fact]
+    public async Task A_duty_change_reaches_the_map_without_a_new_fix()
+    {
+        var http = fixture.App.CreateApiClient();
+        var (unitId, deviceId) = await RegisterAsync(http);
+        var (hub, updates, _) = await JoinAsync(fixture.App);
+        await using var _h = hub;
+        await PostFixAsync(http, deviceId, DateTimeOffset.UtcNow);
+        await NextForAsync(updates, unitId);
+
+        (await http.PutAsJsonAsync($"/api/admin/patrol/units/{unitId}/duty", new { duty = "en_route" }, Ct)).EnsureSuccessStatusCode();
+
+        Assert.Equal("en_route", (await NextForAsync(updates, unitId)).Status);
+    }
+
+    [Fact]
+    public async Task A_fix_taken_by_one_instance_reaches_the_map_clients_of_another()
+    {
+        await using var second = new AppFactory(fixture.Database.ConnectionString);
+        await second.StartedAsync();
+        var (hub, updates, _) = await JoinAsync(second);
+        await using var _h = hub;
+        var http = fixture.App.CreateApiClient();
+        var (unitId, deviceId) = await RegisterAsync(http);
+
+        await PostFixAsync(http, deviceId, DateTimeOffset.UtcNow);
+
+        Assert.Equal(Lat, (await NextForAsync(updates, unitId)).Lat, 6);
+    }
+
+    [Fact]
+    public async Task A_unit_without_fixes_for_the_stale_time_turns_silent_by_the_clock_and_back_with_its_next_fix()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new AppFactory(fixture.Database.ConnectionString, b =>
+        {
+            b.UseSetting("Patrol:StaleAfter", "00:00:30");
+            b.ConfigureServices(s => s.AddSingleton<TimeProvider>(clock));
+        });
+        await app.StartedAsync();
+        var http = app.CreateApiClient();
+        var (unitId, deviceId) = await RegisterAsync(http);
+        var (hub, updates, _) = await JoinAsync(app);
+        await using var _h = hub;
+
+        await PostFixAsync(http, deviceId, clock.GetUtcNow());
+        Assert.Equal("available", (await NextForAsync(updates, unitId)).Status);
+        clock.Advance(TimeSpan.FromSeconds(29));
+        await Task.Delay(600, Ct); // two flushes: still not stale
+        Assert.Equal("available", app.Services.GetRequiredService<PatrolLiveFeed>().Snapshot().Units.Single(u => u.Id == unitId).Status);
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var silent = await NextForAsync(updates, unitId);
+        Assert.Equal("silent", silent.Status);
+
+        await PostFixAsync(http, deviceId, clock.GetUtcNow());
+        Assert.Equal("available", (await NextForAsync(updates, unitId)).Status);
+    }
+}
