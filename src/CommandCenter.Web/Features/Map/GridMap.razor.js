@@ -84,20 +84,31 @@ export function init(element, config, dotnet) {
     statusBox.textContent = text;
   }
 
-  // Tells .NET the connection state when it changes. While the circuit is away the call fails;
-  // the once-a-second status render sends it again, so .NET never keeps a stale state.
+  // Tells .NET the connection state when it changes, only while the Blazor circuit is up: a call
+  // made while it is down never settles. When the circuit is back the state is sent again, and
+  // the once-a-second status render retries a call that got no answer.
+  const REPORT_TIMEOUT_MS = 10000;
   let reported = null;
-  let reporting = false;
+  let reportingSince = 0;
+  let circuitUp = true;
+  const reconnectDialog = document.getElementById('components-reconnect-modal');
+  const onCircuitState = e => {
+    circuitUp = e.detail.state === 'hide';
+    if (circuitUp) { reported = null; reportingSince = 0; reportStatus(); }
+  };
+  reconnectDialog?.addEventListener('components-reconnect-state-changed', onCircuitState);
+
   function reportStatus() {
-    if (!config.reportStatus || reporting || state.disposed || state.status === reported) return;
+    if (!config.reportStatus || !circuitUp || state.disposed || state.status === reported) return;
+    if (reportingSince && Date.now() - reportingSince < REPORT_TIMEOUT_MS) return;
     const status = state.status;
-    reporting = true;
+    reportingSince = Date.now();
     try {
       dotnet.invokeMethodAsync('LiveStatusChanged', status)
-        .then(() => { reported = status; }, () => { /* circuit away: retried on the next tick */ })
-        .finally(() => { reporting = false; });
+        .then(() => { reported = status; }, () => { /* retried on the next tick */ })
+        .finally(() => { reportingSince = 0; });
     } catch {
-      reporting = false; // thrown synchronously while the circuit is disconnected
+      reportingSince = 0; // thrown synchronously while the circuit is disconnected
     }
   }
 
@@ -414,6 +425,7 @@ export function init(element, config, dotnet) {
     },
     dispose() {
       state.disposed = true;
+      reconnectDialog?.removeEventListener('components-reconnect-state-changed', onCircuitState);
       endFocus();
       clearTimeout(focus.pendingTimer);
       clearInterval(flushTimer);
