@@ -11,7 +11,9 @@ using NpgsqlTypes;
 // Patrol ingest benchmark: the HTTP batch endpoint and OsmAnd single fixes against their ceilings
 // measured in the same run (raw binary COPY of the same batches; an empty endpoint on the same
 // server). Warm up once, then three runs; the table shows each run and the median.
-//   dotnet run -c Release --project bench/CommandCenter.Bench -- [--fixes 100000] [--batch 500] [--clients 4] [--units 1000] [--osmand 4000]
+// Then the latency from an ingest response to map clients on the hub, at 1,000 fixes/s.
+//   dotnet run -c Release --project bench/CommandCenter.Bench -- [--fixes 100000] [--batch 500] [--clients 4] [--units 1000]
+//     [--osmand 4000] [--latency-clients 100,1000]
 var settings = Settings.Parse(args);
 var server = Environment.GetEnvironmentVariable("CC_TEST_PG") ?? "Host=127.0.0.1;Port=55432;Username=commandcenter;Password=commandcenter";
 Console.WriteLine($"Patrol ingest bench: {settings.Fixes} fixes in batches of {settings.Batch}, {settings.Clients} concurrent clients, " +
@@ -53,6 +55,13 @@ for (var run = 1; run <= 3; run++)
     Record("OsmAnd GET /api/osmand (1 fix each)", await Measure.RequestsAsync(http, Setup.OsmAndUrls(units, settings.OsmAnd, origin.AddMinutes(3 * slot++)), settings.Clients));
 }
 
+var latency = new List<Latency.Result>();
+foreach (var clients in settings.LatencyClients)
+{
+    Console.WriteLine($"Latency with {clients} map clients…");
+    latency.Add(await Latency.MeasureAsync(app.BaseAddress, http, units, clients, rate: 1_000, seconds: 10));
+}
+
 var stored = await db.CreateCommand("SELECT count(*) FROM positions").ExecuteScalarAsync();
 Console.WriteLine();
 Console.WriteLine($"| measurement | unit | run 1 | run 2 | run 3 | median | vs ceiling |");
@@ -72,9 +81,18 @@ Row("  ack p99 (ms)", "ms", null);
 Row("empty endpoint GET /health/live", "req/s", null);
 Row("OsmAnd GET /api/osmand (1 fix each)", "req/s", "empty endpoint GET /health/live");
 Console.WriteLine();
-Console.WriteLine($"{stored} rows in positions at the end (every measured fix stored once).");
+if (latency.Count > 0)
+{
+    Console.WriteLine("| map clients | fixes/s posted | fixes received (all clients) | p50 ms | p99 ms |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|");
+    foreach (var l in latency)
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {l.Clients} | {l.FixesPerSecond:0} | {l.Received} | {l.P50:0} | {l.P99:0} |"));
+    Console.WriteLine("Latency: from the POST /api/positions response to a hub client's ReceivePositions holding that fix.");
+    Console.WriteLine();
+}
+Console.WriteLine($"{stored} rows in positions at the end (every fix posted stored once).");
 
-internal sealed record Settings(int Fixes, int Batch, int Clients, int Units, int OsmAnd)
+internal sealed record Settings(int Fixes, int Batch, int Clients, int Units, int OsmAnd, int[] LatencyClients)
 {
     public static Settings Parse(string[] args)
     {
@@ -83,7 +101,11 @@ internal sealed record Settings(int Fixes, int Batch, int Clients, int Units, in
             var i = Array.IndexOf(args, $"--{name}");
             return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
         }
-        return new Settings(Get("fixes", 100_000), Get("batch", 500), Get("clients", 4), Get("units", 1_000), Get("osmand", 4_000));
+        var i = Array.IndexOf(args, "--latency-clients");
+        int[] latency = i >= 0 && i + 1 < args.Length
+            ? [.. args[i + 1].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => int.Parse(c, CultureInfo.InvariantCulture)).Where(c => c > 0)]
+            : [100];
+        return new Settings(Get("fixes", 100_000), Get("batch", 500), Get("clients", 4), Get("units", 1_000), Get("osmand", 4_000), latency);
     }
 }
 
@@ -123,6 +145,7 @@ internal static class Setup
 
 internal static class Measure
 {
+    // p in 0..1; nearest rank.
     private static readonly GeometryFactory Wgs84 = new(new PrecisionModel(), 4326);
 
     public static double Percentile(List<double> values, double p) => values.Count == 0 ? 0 : values.Order().ElementAt((int)Math.Min(values.Count - 1, Math.Ceiling(p * values.Count) - 1));

@@ -1,6 +1,10 @@
 using CommandCenter.Web.Features.Grids;
 using CommandCenter.Web.Features.Incidents;
 using CommandCenter.Web.Features.Map;
+using CommandCenter.Web.Features.Patrols;
+using CommandCenter.Web.Infrastructure;
+using Microsoft.Extensions.Localization;
+using MudBlazor;
 using Microsoft.AspNetCore.Components;
 
 namespace CommandCenter.Web.Components.Pages;
@@ -8,6 +12,7 @@ namespace CommandCenter.Web.Components.Pages;
 public sealed partial class Home
 {
     private IncidentFeed.BoardSubscription? _subscription;
+    private IDisposable? _silence;
     private IReadOnlyList<IncidentView> _items = [];
     private GridMap? _map;
     private GridDetail? _grid;
@@ -18,9 +23,21 @@ public sealed partial class Home
 
     [Inject] private GridQueries Grids { get; set; } = default!;
 
+    [Inject] private PatrolLiveFeed Patrols { get; set; } = default!;
+
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+
+    [Inject] private IStringLocalizer<Strings> Text { get; set; } = default!;
+
+    [Inject] private CenterTime Clock { get; set; } = default!;
+
     protected override async Task OnInitializedAsync()
     {
         _subscription = await Feed.OpenBoardAsync(state => _ = InvokeAsync(() => OnBoardChangedAsync(state)));
+        // The duty officer's one notice per unit that goes silent.
+        _silence = Patrols.OnUnitSilent(unit => _ = InvokeAsync(() => Snackbar.Add(
+            Text["UnitSilentNotice", unit.Callsign, Clock.Time(unit.FixAt)].Value,
+            Severity.Warning)));
         _loading = false;
     }
 
@@ -64,5 +81,9 @@ public sealed partial class Home
         if (_map is not null) await _map.HighlightGridAsync(null);
     }
 
-    public void Dispose() => _subscription?.Dispose();
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _silence?.Dispose();
+    }
 }

@@ -137,6 +137,19 @@ public sealed class DemoPatrolFeed(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await RunAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A demo must never take the app down with it (a failed BackgroundService stops the host).
+            logger.LogError(ex, "Demo patrol feed stopped");
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         var o = options.Value;
         if (!o.Enabled || o.PatrolUnits == 0) return;
         var started = new TaskCompletionSource();

@@ -21,15 +21,15 @@ public static class PatrolEndpoints
                 return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "Send the batch as application/json.");
             var (body, tooLarge) = await JsonRequest.ReadBodyAsync(request, o.MaxBatchBytes, ct);
             if (tooLarge is not null) return tooLarge;
-            var (fixes, field, error) = PositionBatch.Parse(body, o.MaxBatchFixes);
-            if (fixes is null)
+            var (fixes, failure) = PositionBatch.Parse(body, o.MaxBatchFixes);
+            if (failure is not null)
             {
-                return error!.StartsWith("A batch may hold at most", StringComparison.Ordinal)
-                    ? Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many fixes", detail: error,
-                        extensions: new Dictionary<string, object?> { ["field"] = field })
-                    : JsonRequest.Invalid(field!, error);
+                return failure.TooMany
+                    ? Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many fixes", detail: failure.Message,
+                        extensions: new Dictionary<string, object?> { ["field"] = failure.Field })
+                    : JsonRequest.Invalid(failure.Field, failure.Message);
             }
-            var result = await ingest.IngestBatchAsync(fixes, ct);
+            var result = await ingest.IngestBatchAsync(fixes!, ct);
             // Nothing usable: a problem naming every field. Otherwise the valid fixes are kept and
             // the answer lists the rejected ones with the same field names.
             return result.Accepted == 0

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using CommandCenter.Domain.Patrols;
 using CommandCenter.Web.Live;
 using Microsoft.AspNetCore.SignalR;
@@ -40,6 +41,7 @@ public sealed class PatrolLiveFeed(
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _seq;
     private long _horizon;
+    private ImmutableList<Action<UnitMarkerView>> _silenceHandlers = [];
 
     public Task Ready => _ready.Task;
 
@@ -48,6 +50,21 @@ public sealed class PatrolLiveFeed(
     public PatrolUpdate Snapshot()
     {
         lock (_gate) return new PatrolUpdate(_seq, true, [.. _board.Snapshot().Select(UnitMarkerView.Of)]);
+    }
+
+    // One call per unit that goes silent (not one per sweep), on this instance. Handlers run in
+    // the subscriber's execution context (a circuit's culture), like LiveBus subscriptions.
+    public IDisposable OnUnitSilent(Action<UnitMarkerView> handler)
+    {
+        var context = ExecutionContext.Capture();
+        Action<UnitMarkerView> run = context is null ? handler : u => ExecutionContext.Run(context, _ => handler(u), null);
+        ImmutableInterlocked.Update(ref _silenceHandlers, list => list.Add(run));
+        return new Unsubscriber(() => ImmutableInterlocked.Update(ref _silenceHandlers, list => list.Remove(run)));
+    }
+
+    private sealed class Unsubscriber(Action dispose) : IDisposable
+    {
+        public void Dispose() => dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -74,8 +91,22 @@ public sealed class PatrolLiveFeed(
         await ReadChangesAsync(ct);
         var now = clock.GetUtcNow();
         foreach (var unit in _board.Sweep(now))
+        {
             logger.LogWarning("Unit {Callsign} ({UnitId}) is silent: no fix since {LastFix:O} ({Age:0} s)",
                 unit.Callsign, unit.Id, unit.LastFixAt, (now - unit.LastFixAt).TotalSeconds);
+            var view = UnitMarkerView.Of(unit);
+            foreach (var handler in _silenceHandlers)
+            {
+                try
+                {
+                    handler(view);
+                }
+                catch (Exception ex)
+                {
+                    logger.LogError(ex, "A silence subscriber failed for unit {UnitId}", unit.Id);
+                }
+            }
+        }
         PatrolUpdate update;
         lock (_gate)
         {

@@ -10,7 +10,9 @@ public sealed record ParsedFix(FixReport Report, IReadOnlyDictionary<string, str
 // fix by fix, so that one malformed fix is rejected alone instead of failing the whole batch.
 public static class PositionBatch
 {
-    public static (IReadOnlyList<ParsedFix>? Fixes, string? Field, string? Error) Parse(ReadOnlySpan<byte> body, int maxFixes)
+    public sealed record Failure(string Field, string Message, bool TooMany = false);
+
+    public static (IReadOnlyList<ParsedFix>? Fixes, Failure? Failure) Parse(ReadOnlySpan<byte> body, int maxFixes)
     {
         JsonDocument doc;
         try
@@ -19,17 +21,17 @@ public static class PositionBatch
         }
         catch (JsonException ex)
         {
-            return (null, "body", $"Malformed JSON: {ex.Message}");
+            return (null, new Failure("body", $"Malformed JSON: {ex.Message}"));
         }
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("fixes", out var array))
-                return (null, "fixes", "The body must be an object with a 'fixes' array.");
-            if (array.ValueKind != JsonValueKind.Array) return (null, "fixes", "'fixes' must be an array.");
+                return (null, new Failure("fixes", "The body must be an object with a 'fixes' array."));
+            if (array.ValueKind != JsonValueKind.Array) return (null, new Failure("fixes", "'fixes' must be an array."));
             var count = array.GetArrayLength();
-            if (count == 0) return (null, "fixes", "'fixes' is empty.");
-            if (count > maxFixes) return (null, "fixes", $"A batch may hold at most {maxFixes} fixes; this one has {count}.");
-            return ([.. array.EnumerateArray().Select(ParseFix)], null, null);
+            if (count == 0) return (null, new Failure("fixes", "'fixes' is empty."));
+            if (count > maxFixes) return (null, new Failure("fixes", $"A batch may hold at most {maxFixes} fixes; this one has {count}.", TooMany: true));
+            return ([.. array.EnumerateArray().Select(ParseFix)], null);
         }
     }
 

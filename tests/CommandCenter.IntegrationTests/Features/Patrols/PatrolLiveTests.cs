@@ -99,6 +99,8 @@ public class PatrolLiveTests(AppFixture fixture) : IClassFixture<AppFixture>
         var (unitId, deviceId) = await RegisterAsync(http);
         var (hub, updates, _) = await JoinAsync(app);
         await using var _h = hub;
+        var notices = new List<UnitMarkerView>();
+        using var _n = app.Services.GetRequiredService<PatrolLiveFeed>().OnUnitSilent(u => { lock (notices) notices.Add(u); });
 
         await PostFixAsync(http, deviceId, clock.GetUtcNow());
         Assert.Equal("available", (await NextForAsync(updates, unitId)).Status);
@@ -109,6 +111,9 @@ public class PatrolLiveTests(AppFixture fixture) : IClassFixture<AppFixture>
         clock.Advance(TimeSpan.FromSeconds(2));
         var silent = await NextForAsync(updates, unitId);
         Assert.Equal("silent", silent.Status);
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await Task.Delay(600, Ct); // more sweeps: still one notice for the duty officer
+        lock (notices) Assert.Single(notices, n => n.Id == unitId);
 
         await PostFixAsync(http, deviceId, clock.GetUtcNow());
         Assert.Equal("available", (await NextForAsync(updates, unitId)).Status);
