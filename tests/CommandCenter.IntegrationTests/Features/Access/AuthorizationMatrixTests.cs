@@ -94,4 +94,42 @@ public class AuthorizationMatrixTests(AppFixture fixture) : IClassFixture<AppFix
         Assert.Equal(HttpStatusCode.OK, withRightPassword.Status); // the form again, not a redirect
         Assert.Contains("账户已锁定", WebUtility.HtmlDecode(withRightPassword.Body));
     }
+
+    [Fact]
+    public async Task The_wall_kiosk_stays_signed_in_for_weeks_and_starts_on_the_wall_while_staff_get_a_shift()
+    {
+        using var wall = fixture.App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var duty = fixture.App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+
+        var kiosk = await SignInRawAsync(wall, "wall");
+        var staff = await SignInRawAsync(duty, "duty");
+
+        Assert.Equal("/wall", new Uri(new Uri("http://localhost"), kiosk.Headers.Location!).AbsolutePath);
+        Assert.True(CookieExpiry(kiosk) > DateTimeOffset.UtcNow.AddDays(29), $"kiosk cookie: {CookieExpiry(kiosk)}");
+        Assert.True(CookieExpiry(staff) < DateTimeOffset.UtcNow.AddDays(1), $"staff cookie: {CookieExpiry(staff)}");
+    }
+
+    private static async Task<HttpResponseMessage> SignInRawAsync(HttpClient client, string user)
+    {
+        var form = await client.GetAsync("/account/login");
+        var html = await form.Content.ReadAsStringAsync();
+        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var request = new HttpRequestMessage(HttpMethod.Post, "/account/login")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = token, ["_handler"] = "login", ["Input.UserName"] = user, ["Input.Password"] = AppFactory.DemoPassword,
+            }),
+        };
+        // The antiforgery cookie from the form goes back with the post.
+        request.Headers.Add("Cookie", string.Join("; ", form.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])));
+        return await client.SendAsync(request);
+    }
+
+    private static DateTimeOffset CookieExpiry(HttpResponseMessage response)
+    {
+        var auth = response.Headers.GetValues("Set-Cookie").Last(c => c.StartsWith("cc.auth=", StringComparison.Ordinal));
+        var expires = auth.Split(';').Select(p => p.Trim()).First(p => p.StartsWith("expires=", StringComparison.OrdinalIgnoreCase))["expires=".Length..];
+        return DateTimeOffset.Parse(expires, System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
