@@ -11,9 +11,12 @@ public abstract class BrowserTest : IAsyncLifetime
     protected IBrowser Chromium { get; private set; } = default!;
     private IPlaywright _playwright = default!;
 
+    // A test class that needs other settings (the demo feeds) starts its app differently.
+    protected virtual Task<RunningApp> StartAppAsync() => RunningApp.StartAsync();
+
     public virtual async ValueTask InitializeAsync()
     {
-        App = await RunningApp.StartAsync();
+        App = await StartAppAsync();
         (_playwright, Chromium) = await Browser.LaunchAsync();
     }
 
@@ -43,6 +46,15 @@ public abstract class BrowserTest : IAsyncLifetime
         await page.Locator("#username").FillAsync(user);
         await page.Locator("#password").FillAsync(RunningApp.DemoPassword);
         await page.Locator("button[type=submit]").ClickAsync();
+        return page;
+    }
+
+    // The dispatcher's board, ready for the user: grids drawn and the live stream joined.
+    protected async Task<IPage> OpenBoardAsync()
+    {
+        var page = await SignInAsync("dispatcher", Desktop());
+        await page.Locator("path.cc-grid").First.WaitForAsync();
+        await Assertions.Expect(page.Locator("[data-testid=live-status]")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\blive\\b"));
         return page;
     }
 

@@ -4,19 +4,10 @@ namespace CommandCenter.EndToEndTests;
 
 public class MapPageTests : BrowserTest
 {
-    private async Task<IPage> OpenMapAsync()
-    {
-        var page = await SignInAsync("dispatcher", Desktop());
-        // Ready for the user: the grids are drawn and the live stream is joined.
-        await page.Locator("path.cc-grid").First.WaitForAsync();
-        await Assertions.Expect(page.Locator("[data-testid=live-status]")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\blive\\b"));
-        return page;
-    }
-
     [Fact]
     public async Task A_posted_incident_appears_on_the_map_and_in_the_list_and_its_grid_reads_its_chain()
     {
-        var page = await OpenMapAsync();
+        var page = await OpenBoardAsync();
         Assert.Equal("zh-CN", await page.Locator("html").GetAttributeAsync("lang"));
 
         var incident = await PostIncidentAsync("traffic_accident", "端到端测试：两车追尾");
@@ -44,7 +35,7 @@ public class MapPageTests : BrowserTest
     [Fact]
     public async Task The_map_says_when_its_live_connection_is_down_and_catches_up_after_the_server_returns()
     {
-        var page = await OpenMapAsync();
+        var page = await OpenBoardAsync();
 
         await App.StopProcessAsync();
         var status = page.Locator("[data-testid=live-status]");

@@ -5,37 +5,9 @@ using Microsoft.Playwright;
 
 namespace CommandCenter.EndToEndTests;
 
-public class PatrolMapTests : IAsyncLifetime
+public class PatrolMapTests : BrowserTest
 {
     private const string Map = "document.querySelector('[data-testid=map]')";
-    private RunningApp _app = default!;
-    private IPlaywright _playwright = default!;
-    private IBrowser _browser = default!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _app = await RunningApp.StartAsync();
-        (_playwright, _browser) = await Browser.LaunchAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _app.DisposeAsync();
-    }
-
-    private async Task<IPage> OpenMapAsync()
-    {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 900 } });
-        await page.GotoAsync(_app.BaseAddress.ToString());
-        await page.Locator("#username").FillAsync("dispatcher");
-        await page.Locator("#password").FillAsync(RunningApp.DemoPassword);
-        await page.Locator("button[type=submit]").ClickAsync();
-        await page.Locator("path.cc-grid").First.WaitForAsync();
-        await Assertions.Expect(page.Locator("[data-testid=live-status]")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\blive\\b"));
-        return page;
-    }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -44,13 +16,13 @@ public class PatrolMapTests : IAsyncLifetime
     [Fact]
     public async Task Fixes_posted_through_the_OsmAnd_endpoint_move_the_unit_on_the_map_canvas()
     {
-        using var http = new HttpClient { BaseAddress = _app.BaseAddress };
+        using var http = new HttpClient { BaseAddress = App.BaseAddress };
         http.DefaultRequestHeaders.Add("X-Api-Key", RunningApp.DemoApiKey);
         var unit = await (await http.PostAsJsonAsync("api/admin/patrol/units", new { callsign = "巡E2E", kind = "street_patrol" }, Ct))
             .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(Ct);
         var unitId = unit.GetProperty("id").GetInt64();
         (await http.PostAsJsonAsync("api/admin/patrol/devices", new { deviceId = "e2e-phone", unitId }, Ct)).EnsureSuccessStatusCode();
-        var page = await OpenMapAsync();
+        var page = await OpenBoardAsync();
 
         (await http.GetAsync($"api/osmand?id=e2e-phone&lat=30.2420&lon=120.1700&timestamp={DateTimeOffset.UtcNow.ToUnixTimeSeconds()}&bearing=0", Ct)).EnsureSuccessStatusCode();
         await page.WaitForFunctionAsync($"id => {Map}.ccPatrols.unit(id) !== null", unitId);
@@ -77,7 +49,7 @@ public class PatrolMapTests : IAsyncLifetime
     [Fact]
     public async Task The_map_applies_and_draws_batches_of_5000_moving_units()
     {
-        var page = await OpenMapAsync();
+        var page = await OpenBoardAsync();
 
         // A detached map and layer of the same module, so that no hub message interferes.
         var result = await page.EvaluateAsync<JsonElement>("""
@@ -118,33 +90,14 @@ public class PatrolMapTests : IAsyncLifetime
     }
 }
 
-public class PatrolDemoTests : IAsyncLifetime
+public class PatrolDemoTests : BrowserTest
 {
-    private RunningApp _app = default!;
-    private IPlaywright _playwright = default!;
-    private IBrowser _browser = default!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _app = await RunningApp.StartAsync(demo: true);
-        (_playwright, _browser) = await Browser.LaunchAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _app.DisposeAsync();
-    }
+    protected override Task<RunningApp> StartAppAsync() => RunningApp.StartAsync(demo: true);
 
     [Fact]
     public async Task The_demo_feed_reports_its_units_over_HTTP_and_the_map_draws_them()
     {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 900 } });
-        await page.GotoAsync(_app.BaseAddress.ToString());
-        await page.Locator("#username").FillAsync("dispatcher");
-        await page.Locator("#password").FillAsync(RunningApp.DemoPassword);
-        await page.Locator("button[type=submit]").ClickAsync();
+        var page = await SignInAsync("dispatcher", Desktop());
         await page.Locator("path.cc-grid").First.WaitForAsync();
 
         // At least 200 simulated units, each having reported through /api/osmand.
