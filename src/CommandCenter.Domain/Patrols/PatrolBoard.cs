@@ -3,7 +3,8 @@ namespace CommandCenter.Domain.Patrols;
 public sealed record UnitInfo(long Id, string Callsign, UnitKind Kind, DutyStatus Duty);
 
 // A unit as the map draws it. Position is where it last moved to; LastFixAt is its latest fix,
-// moved or not (a parked unit is not silent).
+// moved or not (a parked unit is not silent). SubdistrictCode is the subdistrict (街道) covering
+// that position, null outside the district.
 public sealed record UnitMarker(
     long Id,
     string Callsign,
@@ -13,7 +14,8 @@ public sealed record UnitMarker(
     double Longitude,
     double? Heading,
     double? Speed,
-    DateTimeOffset LastFixAt);
+    DateTimeOffset LastFixAt,
+    string? SubdistrictCode = null);
 
 public enum FixOutcome
 {
@@ -41,10 +43,11 @@ public static class LatestPositionRules
 // and the set of units whose marker changed since the map was last sent a batch.
 public sealed class PatrolBoard(TimeSpan staleAfter, double minMoveMeters)
 {
-    private sealed class Entry(UnitInfo info, PositionFix shown)
+    private sealed class Entry(UnitInfo info, PositionFix shown, string? subdistrict)
     {
         public UnitInfo Info { get; set; } = info;
         public PositionFix Shown { get; set; } = shown;
+        public string? Subdistrict { get; set; } = subdistrict;
         public DateTimeOffset LastFixAt { get; set; } = shown.Time;
         public bool Silent { get; set; }
     }
@@ -58,13 +61,14 @@ public sealed class PatrolBoard(TimeSpan staleAfter, double minMoveMeters)
         get { lock (_gate) return _units.Count; }
     }
 
-    public FixOutcome Observe(UnitInfo info, PositionFix fix, DateTimeOffset now)
+    // subdistrictCode: where the fix lies, resolved by the caller (the feed asks PostGIS).
+    public FixOutcome Observe(UnitInfo info, PositionFix fix, DateTimeOffset now, string? subdistrictCode = null)
     {
         lock (_gate)
         {
             if (!_units.TryGetValue(info.Id, out var entry))
             {
-                _units[info.Id] = new Entry(info, fix) { Silent = UnitStatusRules.IsSilent(fix.Time, now, staleAfter) };
+                _units[info.Id] = new Entry(info, fix, subdistrictCode) { Silent = UnitStatusRules.IsSilent(fix.Time, now, staleAfter) };
                 _changed.Add(info.Id);
                 return FixOutcome.First;
             }
@@ -79,6 +83,7 @@ public sealed class PatrolBoard(TimeSpan staleAfter, double minMoveMeters)
             if (outcome == FixOutcome.Moved)
             {
                 entry.Shown = fix;
+                entry.Subdistrict = subdistrictCode;
                 _changed.Add(info.Id);
             }
             var silent = UnitStatusRules.IsSilent(entry.LastFixAt, now, staleAfter);
@@ -139,5 +144,6 @@ public sealed class PatrolBoard(TimeSpan staleAfter, double minMoveMeters)
         e.Shown.Longitude,
         e.Shown.Heading,
         e.Shown.Speed,
-        e.LastFixAt);
+        e.LastFixAt,
+        e.Subdistrict);
 }

@@ -85,6 +85,20 @@ public static class PatrolCodes
         return false;
     }
 
+    public static bool TryParseStatus(string? code, out UnitStatus status)
+    {
+        foreach (var (s, c) in Statuses)
+        {
+            if (string.Equals(c, code, StringComparison.OrdinalIgnoreCase) || string.Equals(s.ToString(), code, StringComparison.OrdinalIgnoreCase))
+            {
+                status = s;
+                return true;
+            }
+        }
+        status = default;
+        return false;
+    }
+
     public static UnitStatus ToStatus(DutyStatus duty) => (UnitStatus)(int)duty;
 }
 

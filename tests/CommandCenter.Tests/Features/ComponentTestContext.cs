@@ -12,7 +12,8 @@ namespace CommandCenter.Tests.Features;
 // string resources in the chosen culture, the center clock; JS interop loose.
 public abstract class ComponentTestContext : BunitContext
 {
-    protected ComponentTestContext(string culture = "zh-CN", bool interactive = true)
+    // services: the component's own dependencies (fakes), added before anything resolves.
+    protected ComponentTestContext(string culture = "zh-CN", bool interactive = true, Action<IServiceCollection>? services = null)
     {
         CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo(culture);
         JSInterop.Mode = JSRuntimeMode.Loose;
@@ -20,6 +21,7 @@ public abstract class ComponentTestContext : BunitContext
         Services.AddLocalization();
         Services.AddSingleton(Options.Create(new CenterOptions()));
         Services.AddSingleton<CenterTime>();
+        services?.Invoke(Services);
         SetRendererInfo(new RendererInfo("Server", interactive));
     }
 }

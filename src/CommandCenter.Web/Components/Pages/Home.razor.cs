@@ -18,6 +18,15 @@ public sealed partial class Home
     private GridDetail? _grid;
     private long? _selectedId;
     private bool _loading = true;
+    private SideTab _tab = SideTab.Incidents;
+    private IReadOnlyList<PlaceRef> _subdistricts = [];
+    private long? _selectedUnitId;
+
+    private enum SideTab
+    {
+        Incidents,
+        Units,
+    }
 
     [Inject] private IncidentFeed Feed { get; set; } = default!;
 
@@ -38,7 +47,16 @@ public sealed partial class Home
         _silence = Patrols.OnUnitSilent(unit => _ = InvokeAsync(() => Snackbar.Add(
             Text["UnitSilentNotice", unit.Callsign, Clock.Time(unit.FixAt)].Value,
             Severity.Warning)));
+        _subdistricts = await Grids.SubdistrictsAsync();
         _loading = false;
+    }
+
+    private string TabClass(SideTab tab) => tab == _tab ? "cc-side-tab active" : "cc-side-tab";
+
+    private Task SelectUnitAsync(long unitId)
+    {
+        _selectedUnitId = unitId;
+        return Task.CompletedTask;
     }
 
     private async Task OnBoardChangedAsync(IncidentFeed.BoardState state)

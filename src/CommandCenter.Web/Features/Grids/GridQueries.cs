@@ -56,6 +56,13 @@ public sealed class GridQueries(IDbContextFactory<CommandCenterDb> dbFactory)
         return code is null ? null : await GetDetailAsync(code, ct);
     }
 
+    // The subdistricts (街道) by code: the unit list's filter and its names.
+    public async Task<IReadOnlyList<PlaceRef>> SubdistrictsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Subdistricts.AsNoTracking().OrderBy(s => s.Code).Select(s => new PlaceRef(s.Code, s.Name)).ToListAsync(ct);
+    }
+
     public async Task<string?> ResolveAsync(double latitude, double longitude, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

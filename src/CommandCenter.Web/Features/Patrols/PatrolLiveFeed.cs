@@ -18,6 +18,15 @@ public sealed record UnitMarkerView(long Id, string Callsign, string Kind, strin
 // instance: a client drops batches at or below the snapshot's seq and re-joins on a gap.
 public sealed record PatrolUpdate(long Seq, bool Snapshot, IReadOnlyList<UnitMarkerView> Units);
 
+// The live units as a circuit reads them (the unit list beside the map): all of them, then the
+// units that changed at each flush — the same coalesced stream the map gets.
+public interface IPatrolUnitSource
+{
+    IReadOnlyList<UnitMarker> Units();
+
+    IDisposable OnUnitsChanged(Action<IReadOnlyList<UnitMarker>> handler);
+}
+
 // The positions path to the map (ADR 0005). Every MapFlushInterval each instance reads the
 // latest-position rows written since its last read — by transaction id, so a row committed late
 // is never skipped — applies them to its PatrolBoard (never backwards, jitter, silence), and
@@ -28,11 +37,15 @@ public sealed class PatrolLiveFeed(
     IHubContext<LiveHub, ILiveClient> hub,
     IOptions<PatrolOptions> options,
     TimeProvider clock,
-    ILogger<PatrolLiveFeed> logger) : BackgroundService
+    ILogger<PatrolLiveFeed> logger) : BackgroundService, IPatrolUnitSource
 {
+    // The subdistrict by the same rule as incidents: the covering grid, lowest code on an edge.
     private const string Poll = """
-        SELECT p.unit_id, p.fix_time, ST_Y(p.location), ST_X(p.location), p.speed, p.heading, u.callsign, u.kind, u.duty
+        SELECT p.unit_id, p.fix_time, ST_Y(p.location), ST_X(p.location), p.speed, p.heading, u.callsign, u.kind, u.duty, s.subdistrict_code
         FROM unit_positions p JOIN patrol_units u ON u.id = p.unit_id
+        LEFT JOIN LATERAL (
+            SELECT c.subdistrict_code FROM grids g JOIN communities c ON c.code = g.community_code
+            WHERE ST_Covers(g.boundary, p.location) ORDER BY g.code LIMIT 1) s ON true
         WHERE p.tx >= @horizon
         """;
 
@@ -42,6 +55,7 @@ public sealed class PatrolLiveFeed(
     private long _seq;
     private long _horizon;
     private ImmutableList<Action<UnitMarkerView>> _silenceHandlers = [];
+    private ImmutableList<Action<IReadOnlyList<UnitMarker>>> _changeHandlers = [];
 
     public Task Ready => _ready.Task;
 
@@ -60,6 +74,18 @@ public sealed class PatrolLiveFeed(
         Action<UnitMarkerView> run = context is null ? handler : u => ExecutionContext.Run(context, _ => handler(u), null);
         ImmutableInterlocked.Update(ref _silenceHandlers, list => list.Add(run));
         return new Unsubscriber(() => ImmutableInterlocked.Update(ref _silenceHandlers, list => list.Remove(run)));
+    }
+
+    public IReadOnlyList<UnitMarker> Units() => _board.Snapshot();
+
+    // Called after each flush that changed something, on the feed's thread: a handler hands the
+    // work to its circuit (InvokeAsync) and returns.
+    public IDisposable OnUnitsChanged(Action<IReadOnlyList<UnitMarker>> handler)
+    {
+        var context = ExecutionContext.Capture();
+        Action<IReadOnlyList<UnitMarker>> run = context is null ? handler : u => ExecutionContext.Run(context, _ => handler(u), null);
+        ImmutableInterlocked.Update(ref _changeHandlers, list => list.Add(run));
+        return new Unsubscriber(() => ImmutableInterlocked.Update(ref _changeHandlers, list => list.Remove(run)));
     }
 
     private sealed class Unsubscriber(Action dispose) : IDisposable
@@ -108,13 +134,25 @@ public sealed class PatrolLiveFeed(
             }
         }
         PatrolUpdate update;
+        IReadOnlyList<UnitMarker> changes;
         lock (_gate)
         {
-            var changes = _board.TakeChanges();
+            changes = _board.TakeChanges();
             if (changes.Count == 0) return;
             update = new PatrolUpdate(++_seq, false, [.. changes.Select(UnitMarkerView.Of)]);
         }
         await hub.Clients.Group(LiveHub.GroupName(LiveHubContract.PositionsGroup)).ReceivePositions(update);
+        foreach (var handler in _changeHandlers)
+        {
+            try
+            {
+                handler(changes);
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "A unit-list subscriber failed");
+            }
+        }
     }
 
     private async Task ReadChangesAsync(CancellationToken ct)
@@ -139,7 +177,7 @@ public sealed class PatrolLiveFeed(
             var info = new UnitInfo(reader.GetInt64(0), reader.GetString(6), kind, duty);
             var fix = new PositionFix(reader.GetFieldValue<DateTimeOffset>(1), reader.GetDouble(2), reader.GetDouble(3),
                 reader.IsDBNull(4) ? null : reader.GetFloat(4), reader.IsDBNull(5) ? null : reader.GetFloat(5));
-            _board.Observe(info, fix, now);
+            _board.Observe(info, fix, now, reader.IsDBNull(9) ? null : reader.GetString(9));
         }
         _horizon = horizon;
     }

@@ -71,6 +71,43 @@ public class PatrolLiveTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task The_unit_list_gets_the_moved_unit_with_the_subdistrict_it_is_in()
+    {
+        // The interior point of a real seeded grid and that grid's subdistrict, from PostGIS itself.
+        var row = await fixture.Database.ScalarAsync<string>("""
+            SELECT c.subdistrict_code || ',' || ST_Y(p) || ',' || ST_X(p)
+            FROM grids g JOIN communities c ON c.code = g.community_code, LATERAL (SELECT ST_PointOnSurface(g.boundary) AS p) x
+            ORDER BY g.code DESC LIMIT 1
+            """);
+        var parts = row.Split(',');
+        var (subdistrict, lat, lon) = (parts[0], double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), double.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture));
+        var source = fixture.App.Services.GetRequiredService<IPatrolUnitSource>();
+        var changed = Channel.CreateUnbounded<CommandCenter.Domain.Patrols.UnitMarker>();
+        using var subscription = source.OnUnitsChanged(units => { foreach (var u in units) changed.Writer.TryWrite(u); });
+        var http = fixture.App.CreateApiClient();
+        var (unitId, deviceId) = await RegisterAsync(http);
+
+        await PostFixAsync(http, deviceId, DateTimeOffset.UtcNow.AddSeconds(-1), lat, lon);
+        using var timeout = new CancellationTokenSource(Patience);
+        var inside = await ReadUntilAsync(changed, u => u.Id == unitId, timeout.Token);
+        Assert.Equal(subdistrict, inside.SubdistrictCode);
+
+        await PostFixAsync(http, deviceId, DateTimeOffset.UtcNow, lat: 0.5, lon: 0.5);
+        var outside = await ReadUntilAsync(changed, u => u.Id == unitId && u.Latitude < 1, timeout.Token);
+        Assert.Null(outside.SubdistrictCode);
+        Assert.Null(source.Units().Single(u => u.Id == unitId).SubdistrictCode);
+    }
+
+    private static async Task<T> ReadUntilAsync<T>(Channel<T> channel, Func<T, bool> match, CancellationToken ct)
+    {
+        while (true)
+        {
+            var item = await channel.Reader.ReadAsync(ct);
+            if (match(item)) return item;
+        }
+    }
+
+    [Fact]
     public async Task A_fix_taken_by_one_instance_reaches_the_map_clients_of_another()
     {
         await using var second = new AppFactory(fixture.Database.ConnectionString);

@@ -144,4 +144,18 @@ public class PatrolBoardTests
         Assert.Equal("en_route", PatrolCodes.ToCode(duty));
         Assert.False(PatrolCodes.TryParseDuty("silent", out _));
     }
+
+    [Fact]
+    public void A_unit_takes_the_subdistrict_of_where_it_moved_to_not_of_a_jitter_fix()
+    {
+        var board = NewBoard();
+        board.Observe(Unit, FixAt(T0), T0, "330102001");
+        board.Observe(Unit, FixAt(T0.AddSeconds(5), lat: 30.2500), T0.AddSeconds(5), "330102002");
+        Assert.Equal("330102002", board.Find(1)!.SubdistrictCode);
+
+        // 1 m further on, a fix that would resolve elsewhere (an edge): jitter, the unit stays put.
+        board.Observe(Unit, FixAt(T0.AddSeconds(10), lat: 30.25001), T0.AddSeconds(10), "330102003");
+
+        Assert.Equal("330102002", board.Find(1)!.SubdistrictCode);
+    }
 }
