@@ -108,4 +108,29 @@ public class PatrolDemoTests : BrowserTest
         await page.WaitForTimeoutAsync(1500);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "patrols.png") });
     }
+
+    [Fact]
+    public async Task The_unit_list_beside_the_map_follows_the_demo_units_and_filters_them()
+    {
+        var page = await SignInAsync("dispatcher", Desktop());
+        await page.GetByTestId("tab-units").ClickAsync();
+
+        // "显示 N / 共 M": every demo unit is listed once it has reported.
+        await page.WaitForFunctionAsync("""
+            () => { const m = /共 (\d+)/.exec(document.querySelector('[data-testid=unit-count]')?.textContent || ''); return m && Number(m[1]) >= 200; }
+            """, null, new() { Timeout = 60_000 });
+        var summary = await Task.WhenAll(new[] { "summary-available", "summary-busy", "summary-silent" }.Select(id => page.GetByTestId(id).InnerTextAsync()));
+        var total = summary.Sum(text => int.Parse(text.Split('\n')[0].Trim(), CultureInfo.InvariantCulture));
+        Assert.True(total >= 200, $"the counts add up to {total}");
+
+        await page.GetByTestId("filter-kind").SelectOptionAsync("vehicle");
+        var metas = await page.Locator("[data-unit-id] .cc-unit-meta").AllInnerTextsAsync();
+        Assert.NotEmpty(metas);
+        Assert.All(metas, meta => Assert.StartsWith("巡逻车", meta));
+
+        var first = page.Locator("[data-unit-id]").First;
+        await first.ClickAsync();
+        await Assertions.Expect(first).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("selected"));
+        await page.ScreenshotAsync(new() { Path = Screenshot("unit-list.png") });
+    }
 }
