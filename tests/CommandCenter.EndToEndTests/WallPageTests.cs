@@ -98,6 +98,36 @@ public class WallPageTests : IAsyncLifetime
     private static async Task<LocatorBoundingBoxResult> BoxAsync(IPage page, string selector) =>
         await page.Locator(selector).First.BoundingBoxAsync() ?? throw new InvalidOperationException($"{selector} is not visible");
 
+    [Fact]
+    public async Task The_unit_tiles_count_available_busy_and_silent_patrol_units_live()
+    {
+        await StartAppAsync(new() { ["Patrol__StaleAfter"] = "00:00:30" });
+        var page = await OpenWallAsync(1920, 1080);
+        await Assertions.Expect(page.Locator("[data-testid=kpi-units-available-value]")).ToHaveTextAsync("0");
+
+        using var http = ApiClient();
+        var ct = TestContext.Current.CancellationToken;
+        var now = DateTimeOffset.UtcNow;
+        async Task<long> ReportAsync(string callsign, DateTimeOffset at)
+        {
+            var unit = await (await http.PostAsJsonAsync("api/admin/patrol/units", new { callsign, kind = "street_patrol" }, ct))
+                .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(ct);
+            var unitId = unit.GetProperty("id").GetInt64();
+            (await http.PostAsJsonAsync("api/admin/patrol/devices", new { deviceId = $"wall-{callsign}", unitId }, ct)).EnsureSuccessStatusCode();
+            (await http.GetAsync($"api/osmand?id=wall-{callsign}&lat=30.2420&lon=120.1700&timestamp={at.ToUnixTimeSeconds()}", ct)).EnsureSuccessStatusCode();
+            return unitId;
+        }
+        await ReportAsync("A1", now);
+        var busy = await ReportAsync("B1", now);
+        await ReportAsync("S1", now.AddMinutes(-5)); // its last fix is older than the stale time
+        (await http.PutAsJsonAsync($"api/admin/patrol/units/{busy}/duty", new { duty = "en_route" }, ct)).EnsureSuccessStatusCode();
+
+        await Assertions.Expect(page.Locator("[data-testid=kpi-units-available-value]")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Locator("[data-testid=kpi-units-busy-value]")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Locator("[data-testid=kpi-units-silent-value]")).ToHaveTextAsync("1");
+        Assert.Equal("空闲警力", (await page.Locator("[data-testid=kpi-units-available]").InnerTextAsync()).Split('\n').First().Trim());
+    }
+
     [Theory]
     [InlineData(1920, 1080, "wall-1080p")]
     [InlineData(3840, 2160, "wall-4k")]

@@ -22,6 +22,9 @@ public sealed record PatrolUpdate(long Seq, bool Snapshot, IReadOnlyList<UnitMar
 // units that changed at each flush — the same coalesced stream the map gets.
 public interface IPatrolUnitSource
 {
+    // False until the first read of the latest positions: no units yet means "not known", not zero.
+    bool IsLive { get; }
+
     IReadOnlyList<UnitMarker> Units();
 
     IDisposable OnUnitsChanged(Action<IReadOnlyList<UnitMarker>> handler);
@@ -75,6 +78,8 @@ public sealed class PatrolLiveFeed(
         ImmutableInterlocked.Update(ref _silenceHandlers, list => list.Add(run));
         return new Unsubscriber(() => ImmutableInterlocked.Update(ref _silenceHandlers, list => list.Remove(run)));
     }
+
+    public bool IsLive => _ready.Task.IsCompleted;
 
     public IReadOnlyList<UnitMarker> Units() => _board.Snapshot();
 

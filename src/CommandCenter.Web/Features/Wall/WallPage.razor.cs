@@ -1,5 +1,7 @@
 using System.Globalization;
+using CommandCenter.Domain.Patrols;
 using CommandCenter.Web.Features.Incidents;
+using CommandCenter.Web.Features.Patrols;
 using CommandCenter.Web.Features.Map;
 using CommandCenter.Web.Infrastructure;
 using Microsoft.AspNetCore.Components;
@@ -17,6 +19,7 @@ public sealed partial class WallPage : IDisposable
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan NewFor = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan FeedRetry = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan UnitsRefresh = TimeSpan.FromSeconds(2);
 
     private readonly CancellationTokenSource _stop = new();
     private WallBoard _board = default!;
@@ -29,6 +32,8 @@ public sealed partial class WallPage : IDisposable
     private DateTimeOffset _countsAt = DateTimeOffset.MinValue;
     private bool _countsAgain;
     private WallKpis _kpis = WallKpis.Unknown;
+    private UnitRosterSummary? _units;
+    private DateTimeOffset _unitsAt = DateTimeOffset.MinValue;
     private MapLiveStatus _mapStatus = MapLiveStatus.Connecting;
     private WallFreshness _freshness = default!;
     private DateTimeOffset _openedAt;
@@ -37,6 +42,8 @@ public sealed partial class WallPage : IDisposable
     [Inject] private IncidentFeed Feed { get; set; } = default!;
 
     [Inject] private WallQueries Queries { get; set; } = default!;
+
+    [Inject] private IPatrolUnitSource Patrols { get; set; } = default!;
 
     [Inject] private IOptions<WallOptions> Options { get; set; } = default!;
 
@@ -103,7 +110,14 @@ public sealed partial class WallPage : IDisposable
 
         var kpis = WallKpis.From(_snapshot.Open, _counts);
         var freshness = FreshnessAt(now);
-        var changed = boardChanged || kpis != _kpis || freshness != _freshness
+        var unitsChanged = false;
+        if (now - _unitsAt >= UnitsRefresh && Patrols.IsLive)
+        {
+            var units = UnitRoster.Summarize(Patrols.Units());
+            unitsChanged = units != _units;
+            (_units, _unitsAt) = (units, now);
+        }
+        var changed = boardChanged || unitsChanged || kpis != _kpis || freshness != _freshness
             || now.ToUnixTimeSeconds() != _now.ToUnixTimeSeconds(); // the clock
         (_now, _kpis, _freshness) = (now, kpis, freshness);
         return changed;

@@ -14,6 +14,8 @@ internal sealed class FakeUnitSource(params UnitMarker[] units) : IPatrolUnitSou
 
     public int Subscribers => _handlers.Count;
 
+    public bool IsLive => true;
+
     public IReadOnlyList<UnitMarker> Units() => units;
 
     public IDisposable OnUnitsChanged(Action<IReadOnlyList<UnitMarker>> handler)
