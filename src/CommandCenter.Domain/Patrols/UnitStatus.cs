@@ -56,46 +56,30 @@ public static class PatrolCodes
 
     public static string ToCode(DutyStatus duty) => Statuses[ToStatus(duty)];
 
-    public static bool TryParseKind(string? code, out UnitKind kind)
-    {
-        foreach (var (k, c) in Kinds)
-        {
-            if (string.Equals(c, code, StringComparison.OrdinalIgnoreCase) || string.Equals(k.ToString(), code, StringComparison.OrdinalIgnoreCase))
-            {
-                kind = k;
-                return true;
-            }
-        }
-        kind = default;
-        return false;
-    }
+    public static bool TryParseKind(string? code, out UnitKind kind) => TryParse(Kinds, code, out kind);
+
+    public static bool TryParseStatus(string? code, out UnitStatus status) => TryParse(Statuses, code, out status);
 
     public static bool TryParseDuty(string? code, out DutyStatus duty)
     {
-        foreach (var (s, c) in Statuses)
-        {
-            if (s == UnitStatus.Silent) continue;
-            if (string.Equals(c, code, StringComparison.OrdinalIgnoreCase) || string.Equals(s.ToString(), code, StringComparison.OrdinalIgnoreCase))
-            {
-                duty = (DutyStatus)(int)s;
-                return true;
-            }
-        }
-        duty = default;
-        return false;
+        var parsed = TryParse(Statuses, code, out var status) && status != UnitStatus.Silent;
+        duty = parsed ? (DutyStatus)(int)status : default;
+        return parsed;
     }
 
-    public static bool TryParseStatus(string? code, out UnitStatus status)
+    // The code ("en_route") or the enum name ("EnRoute"), in any case.
+    private static bool TryParse<T>(Dictionary<T, string> codes, string? code, out T value)
+        where T : struct, Enum
     {
-        foreach (var (s, c) in Statuses)
+        foreach (var (v, c) in codes)
         {
-            if (string.Equals(c, code, StringComparison.OrdinalIgnoreCase) || string.Equals(s.ToString(), code, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(c, code, StringComparison.OrdinalIgnoreCase) || string.Equals(v.ToString(), code, StringComparison.OrdinalIgnoreCase))
             {
-                status = s;
+                value = v;
                 return true;
             }
         }
-        status = default;
+        value = default;
         return false;
     }
 
