@@ -60,4 +60,8 @@ public static class AuditActions
     public const string SignedOut = "user.sign_out";
     public const string ApiKeyCreated = "api_key.create";
     public const string ApiKeyRevoked = "api_key.revoke";
+    public const string PatrolUnitCreated = "patrol.unit_create";
+    public const string PatrolDutyChanged = "patrol.duty";
+    public const string PatrolDeviceRegistered = "patrol.device_register";
+    public const string PatrolDeviceRemoved = "patrol.device_remove";
 }

@@ -133,6 +133,8 @@ public sealed class DemoPatrolFeed(
     TimeProvider clock,
     ILogger<DemoPatrolFeed> logger) : BackgroundService
 {
+    private static readonly Access.Actor DemoActor = Access.Actor.System("demo");
+
     private static readonly string[] Duties = ["available", "available", "available", "available", "assigned", "en_route", "en_route", "on_scene"];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -200,7 +202,7 @@ public sealed class DemoPatrolFeed(
                 {
                     var unit = due[random.Next(due.Count)];
                     if (unitIds.TryGetValue(unit.DeviceId, out var unitId))
-                        await admin.SetDutyAsync(unitId, new DutyChange(Duties[random.Next(Duties.Length)]), stoppingToken);
+                        await admin.SetDutyAsync(unitId, new DutyChange(Duties[random.Next(Duties.Length)]), DemoActor, stoppingToken);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -242,13 +244,13 @@ public sealed class DemoPatrolFeed(
             var deviceId = $"demo-{n:0000}";
             if (!existing.TryGetValue(callsign, out var unit))
             {
-                unit = await admin.CreateUnitAsync(new NewUnit(callsign, PatrolCodes.ToCode(kind)), ct);
-                await admin.RegisterDeviceAsync(new NewDevice(deviceId, unit.Id, null), ct);
-                await admin.SetDutyAsync(unit.Id, new DutyChange(Duties[random.Next(Duties.Length)]), ct);
+                unit = await admin.CreateUnitAsync(new NewUnit(callsign, PatrolCodes.ToCode(kind)), DemoActor, ct);
+                await admin.RegisterDeviceAsync(new NewDevice(deviceId, unit.Id, null), DemoActor, ct);
+                await admin.SetDutyAsync(unit.Id, new DutyChange(Duties[random.Next(Duties.Length)]), DemoActor, ct);
             }
             else if (!unit.Devices.Contains(deviceId))
             {
-                await admin.RegisterDeviceAsync(new NewDevice(deviceId, unit.Id, null), ct);
+                await admin.RegisterDeviceAsync(new NewDevice(deviceId, unit.Id, null), DemoActor, ct);
             }
             result.Add((deviceId, kind));
         }

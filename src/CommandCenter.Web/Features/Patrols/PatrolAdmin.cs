@@ -1,5 +1,6 @@
 using CommandCenter.Domain.Patrols;
 using CommandCenter.Web.Data;
+using CommandCenter.Web.Features.Access;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -31,7 +32,7 @@ public sealed class PatrolAdmin(IDbContextFactory<CommandCenterDb> dbFactory, De
         return [.. units.Select(u => ViewOf(u, byUnit[u.Id]))];
     }
 
-    public async Task<UnitView> CreateUnitAsync(NewUnit request, CancellationToken ct = default)
+    public async Task<UnitView> CreateUnitAsync(NewUnit request, Actor actor, CancellationToken ct = default)
     {
         var callsign = request.Callsign?.Trim();
         if (string.IsNullOrEmpty(callsign) || callsign.Length > 40) throw new PatrolAdminException("callsign", "callsign is required, at most 40 characters.");
@@ -40,6 +41,7 @@ public sealed class PatrolAdmin(IDbContextFactory<CommandCenterDb> dbFactory, De
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var unit = new PatrolUnit { Callsign = callsign, Kind = kind, Duty = DutyStatus.Available, CreatedAt = clock.GetUtcNow() };
         db.PatrolUnits.Add(unit);
+        AuditLog.Add(db, actor, AuditActions.PatrolUnitCreated, $"patrol_unit/{callsign}", new { kind = PatrolCodes.ToCode(kind) }, unit.CreatedAt);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -51,7 +53,7 @@ public sealed class PatrolAdmin(IDbContextFactory<CommandCenterDb> dbFactory, De
         return ViewOf(unit, []);
     }
 
-    public async Task<DeviceView> RegisterDeviceAsync(NewDevice request, CancellationToken ct = default)
+    public async Task<DeviceView> RegisterDeviceAsync(NewDevice request, Actor actor, CancellationToken ct = default)
     {
         var deviceId = request.DeviceId?.Trim();
         if (string.IsNullOrEmpty(deviceId) || deviceId.Length > FixRules.MaxDeviceIdLength)
@@ -69,6 +71,7 @@ public sealed class PatrolAdmin(IDbContextFactory<CommandCenterDb> dbFactory, De
         // Re-registering moves a device to another unit (a phone handed over at shift change).
         device.UnitId = unit.Id;
         device.TokenHash = request.Token is null ? null : DeviceDirectory.HashToken(request.Token);
+        AuditLog.Add(db, actor, AuditActions.PatrolDeviceRegistered, $"device/{deviceId}", new { unitId = unit.Id, unit.Callsign, hasToken = device.TokenHash is not null }, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         devices.Invalidate(deviceId);
         return new DeviceView(device.DeviceId, unit.Id, unit.Callsign, device.TokenHash is not null, device.RegisteredAt);
@@ -83,17 +86,21 @@ public sealed class PatrolAdmin(IDbContextFactory<CommandCenterDb> dbFactory, De
                       select new DeviceView(d.DeviceId, u.Id, u.Callsign, d.TokenHash != null, d.RegisteredAt)).ToListAsync(ct);
     }
 
-    public async Task<bool> RemoveDeviceAsync(string deviceId, CancellationToken ct = default)
+    public async Task<bool> RemoveDeviceAsync(string deviceId, Actor actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var removed = await db.PatrolDevices.Where(d => d.DeviceId == deviceId).ExecuteDeleteAsync(ct);
+        var device = await db.PatrolDevices.FirstOrDefaultAsync(d => d.DeviceId == deviceId, ct);
+        if (device is null) return false;
+        db.PatrolDevices.Remove(device);
+        AuditLog.Add(db, actor, AuditActions.PatrolDeviceRemoved, $"device/{deviceId}", new { device.UnitId }, clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
         devices.Invalidate(deviceId);
-        return removed > 0;
+        return true;
     }
 
     // Dispatch's view of what a unit is doing. The latest-position row is touched in the same
     // transaction so that every instance's live feed picks the change up with the positions.
-    public async Task<UnitView?> SetDutyAsync(long unitId, DutyChange change, CancellationToken ct = default)
+    public async Task<UnitView?> SetDutyAsync(long unitId, DutyChange change, Actor actor, CancellationToken ct = default)
     {
         if (!PatrolCodes.TryParseDuty(change.Duty, out var duty))
             throw new PatrolAdminException("duty", $"duty must be one of {string.Join(", ", PatrolCodes.DutyCodes)}.");
@@ -102,6 +109,7 @@ public sealed class PatrolAdmin(IDbContextFactory<CommandCenterDb> dbFactory, De
         var unit = await db.PatrolUnits.FirstOrDefaultAsync(u => u.Id == unitId, ct);
         if (unit is null) return null;
         unit.Duty = duty;
+        AuditLog.Add(db, actor, AuditActions.PatrolDutyChanged, $"patrol_unit/{unit.Callsign}", new { unitId, duty = PatrolCodes.ToCode(duty) }, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         await db.Database.ExecuteSqlAsync($"UPDATE unit_positions SET tx = txid_current() WHERE unit_id = {unitId}", ct);
         await tx.CommitAsync(ct);

@@ -1,5 +1,6 @@
 using System.Text;
 using CommandCenter.Domain.Patrols;
+using CommandCenter.Web.Features.Access;
 using CommandCenter.Web.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -85,8 +86,7 @@ public static class PatrolEndpoints
         return app;
     }
 
-    // Unit and device management. One group so that the Identity work can require the Admin role
-    // on all of it in one place; unauthenticated until then.
+    // Unit and device management: an Admin, or an API key with the patrol:admin scope. Audited.
     public static IEndpointRouteBuilder MapPatrolAdminEndpoints(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/admin/patrol").WithTags("Patrol admin").RequireAuthorization(Access.Policies.AdministerPatrols);
@@ -94,39 +94,39 @@ public static class PatrolEndpoints
 
         admin.MapGet("/units", async (PatrolAdmin patrols, CancellationToken ct) => Results.Ok(await patrols.UnitsAsync(ct)));
 
-        admin.MapPost("/units", async (HttpRequest request, PatrolAdmin patrols, CancellationToken ct) =>
+        admin.MapPost("/units", async (HttpContext http, PatrolAdmin patrols, CancellationToken ct) =>
         {
-            var (body, problem) = await JsonRequest.ReadAsync<NewUnit>(request, maxBody, ct);
+            var (body, problem) = await JsonRequest.ReadAsync<NewUnit>(http.Request, maxBody, ct);
             if (problem is not null) return problem;
             return await Guard(async () =>
             {
-                var unit = await patrols.CreateUnitAsync(body!, ct);
+                var unit = await patrols.CreateUnitAsync(body!, Actor.From(http), ct);
                 return Results.Created($"/api/admin/patrol/units/{unit.Id}", unit);
             });
         });
 
-        admin.MapPut("/units/{id:long}/duty", async (long id, HttpRequest request, PatrolAdmin patrols, CancellationToken ct) =>
+        admin.MapPut("/units/{id:long}/duty", async (long id, HttpContext http, PatrolAdmin patrols, CancellationToken ct) =>
         {
-            var (body, problem) = await JsonRequest.ReadAsync<DutyChange>(request, maxBody, ct);
+            var (body, problem) = await JsonRequest.ReadAsync<DutyChange>(http.Request, maxBody, ct);
             if (problem is not null) return problem;
-            return await Guard(async () => await patrols.SetDutyAsync(id, body!, ct) is { } unit ? Results.Ok(unit) : Results.NotFound());
+            return await Guard(async () => await patrols.SetDutyAsync(id, body!, Actor.From(http), ct) is { } unit ? Results.Ok(unit) : Results.NotFound());
         });
 
         admin.MapGet("/devices", async (PatrolAdmin patrols, CancellationToken ct) => Results.Ok(await patrols.DevicesAsync(ct)));
 
-        admin.MapPost("/devices", async (HttpRequest request, PatrolAdmin patrols, CancellationToken ct) =>
+        admin.MapPost("/devices", async (HttpContext http, PatrolAdmin patrols, CancellationToken ct) =>
         {
-            var (body, problem) = await JsonRequest.ReadAsync<NewDevice>(request, maxBody, ct);
+            var (body, problem) = await JsonRequest.ReadAsync<NewDevice>(http.Request, maxBody, ct);
             if (problem is not null) return problem;
             return await Guard(async () =>
             {
-                var device = await patrols.RegisterDeviceAsync(body!, ct);
+                var device = await patrols.RegisterDeviceAsync(body!, Actor.From(http), ct);
                 return Results.Created($"/api/admin/patrol/devices/{Uri.EscapeDataString(device.DeviceId)}", device);
             });
         });
 
-        admin.MapDelete("/devices/{deviceId}", async (string deviceId, PatrolAdmin patrols, CancellationToken ct) =>
-            await patrols.RemoveDeviceAsync(deviceId, ct) ? Results.NoContent() : Results.NotFound());
+        admin.MapDelete("/devices/{deviceId}", async (string deviceId, HttpContext http, PatrolAdmin patrols, CancellationToken ct) =>
+            await patrols.RemoveDeviceAsync(deviceId, Actor.From(http), ct) ? Results.NoContent() : Results.NotFound());
 
         return app;
     }
