@@ -63,6 +63,16 @@ public readonly record struct HistoryWindow(DateTimeOffset From, DateTimeOffset 
         return new HistoryWindow(start, end);
     }
 
+    // The window a leader replays after an incident: from half an hour before it was reported to
+    // its resolution (or now), at most MaxLength.
+    public static HistoryWindow AroundIncident(DateTimeOffset reportedAt, DateTimeOffset? resolvedAt, DateTimeOffset now)
+    {
+        var from = reportedAt - TimeSpan.FromMinutes(30);
+        var to = resolvedAt ?? now;
+        if (to <= from) to = from + DefaultReplayLength;
+        return new HistoryWindow(from, to - from > MaxLength ? from + MaxLength : to);
+    }
+
     // Douglas-Peucker tolerance for a trail: 2.5 m per hour of window, between 2 m and 30 m —
     // under a street's width, so the line stays on its street at the zoom the window is seen at.
     public double TrailToleranceMeters => Math.Clamp(Length.TotalHours * 2.5, 2, 30);
