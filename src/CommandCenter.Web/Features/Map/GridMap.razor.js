@@ -121,7 +121,8 @@ export function init(element, config, dotnet) {
   function gridStyle(code, open) {
     const w = weights();
     const line = state.highlighted === code ? { color: '#ffffff', weight: w.highlight } : { color: '#4b6a8a', weight: w.grid };
-    return { ...shade(open), ...line };
+    // The territory's counts are today's: a replay of the past shows its grids unshaded.
+    return { ...shade(replayMode ? 0 : open), ...line };
   }
 
   function lineStyles() {
