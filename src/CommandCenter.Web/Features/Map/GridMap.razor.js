@@ -10,6 +10,7 @@ import { createPatrolLayer } from '/map/patrol-layer.js';
 import { createReplay } from '/map/replay.js';
 
 const FLUSH_MS = 250;
+const TRAIL_HOURS = 2; // a clicked unit's trail reaches this far back
 const PRIORITY_COLOURS = { critical: '#ff3b30', high: '#ff9500', medium: '#ffd60a', low: '#64d2ff' };
 // Wall sizes are given for 1920×1080 and scaled with the screen, so 4K is not tiny.
 const WALL_BASE = { width: 1920, height: 1080 };
@@ -411,7 +412,7 @@ export function init(element, config, dotnet) {
 
   async function showUnitTrail(unitId) {
     const mine = ++trailRequest;
-    const response = await fetch(`/api/patrol/units/${encodeURIComponent(unitId)}/trail?hours=${config.trailHours || 2}`,
+    const response = await fetch(`/api/patrol/units/${encodeURIComponent(unitId)}/trail?hours=${TRAIL_HOURS}`,
       { credentials: 'same-origin', headers: { Accept: 'application/geo+json' } });
     const feature = response.ok ? await response.json() : null;
     if (mine !== trailRequest || state.disposed) return false; // cleared or replaced meanwhile

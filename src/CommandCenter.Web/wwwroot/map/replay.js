@@ -31,7 +31,12 @@ export function createReplay(map, element, patrols, hooks, dotnet) {
 
   async function load(from, to, clockElement, sliderElement) {
     pause();
-    const response = await fetch(`/api/patrol/replay?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { credentials: 'same-origin' });
+    let response;
+    try {
+      response = await fetch(`/api/patrol/replay?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { credentials: 'same-origin' });
+    } catch (e) {
+      return { error: String(e.message || e) }; // the server is unreachable: say so on the page
+    }
     const body = await response.json().catch(() => null);
     if (!response.ok) {
       const errors = body?.errors ? Object.values(body.errors).flat() : [];
