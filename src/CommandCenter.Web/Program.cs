@@ -48,6 +48,7 @@ app.MapGridEndpoints();
 app.MapMapEndpoints();
 app.MapPatrolEndpoints();
 app.MapPatrolAdminEndpoints();
+app.MapTrailEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

@@ -53,10 +53,18 @@ public sealed partial class Home
 
     private string TabClass(SideTab tab) => tab == _tab ? "cc-side-tab active" : "cc-side-tab";
 
-    private Task SelectUnitAsync(long unitId)
+    // From the list: the map draws the unit's trail (and brings it into view).
+    private async Task SelectUnitAsync(long unitId)
     {
         _selectedUnitId = unitId;
-        return Task.CompletedTask;
+        if (_map is not null) await _map.ShowUnitTrailAsync(unitId);
+    }
+
+    // On the map (which already draws the trail): the list shows that unit.
+    private void UnitClickedOnMap(long unitId)
+    {
+        _selectedUnitId = unitId;
+        _tab = SideTab.Units;
     }
 
     private async Task OnBoardChangedAsync(IncidentFeed.BoardState state)

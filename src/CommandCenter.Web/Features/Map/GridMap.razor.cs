@@ -1,5 +1,6 @@
 using CommandCenter.Domain.Incidents;
 using CommandCenter.Web.Features.Incidents;
+using CommandCenter.Web.Infrastructure;
 using CommandCenter.Web.Live;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Localization;
@@ -14,12 +15,15 @@ public sealed partial class GridMap
     private IJSObjectReference? _module;
     private IJSObjectReference? _map;
     private DotNetObjectReference<GridMap>? _self;
+    private long? _pendingTrail;
 
     [Inject] private IJSRuntime JS { get; set; } = default!;
 
     [Inject] private IStringLocalizer<Strings> L { get; set; } = default!;
 
     [Inject] private IOptions<MapOptions> Options { get; set; } = default!;
+
+    [Inject] private CenterTime Time { get; set; } = default!;
 
     [Parameter] public MapMode Mode { get; set; } = MapMode.Board;
 
@@ -36,7 +40,16 @@ public sealed partial class GridMap
     // Reported on change only (and re-sent until the circuit takes it).
     [Parameter] public EventCallback<MapLiveStatus> OnLiveStatusChanged { get; set; }
 
-    private string ModeName => Mode == MapMode.Wall ? "wall" : "board";
+    // A unit clicked on the map (its trail is drawn too).
+    [Parameter] public EventCallback<long> OnUnitSelected { get; set; }
+
+    // The map's module is up: its methods (a replay's load, a trail) can be called from now on.
+    [Parameter] public EventCallback OnReady { get; set; }
+
+    // Replay mode: the replay clock reached the end of the window and stopped.
+    [Parameter] public EventCallback OnReplayEnded { get; set; }
+
+    private string ModeName => Mode switch { MapMode.Wall => "wall", MapMode.Replay => "replay", _ => "board" };
 
     protected override bool ShouldRender() => false;
 
@@ -54,6 +67,7 @@ public sealed partial class GridMap
             tileAttribution = Options.Value.OnlineTileAttribution,
             hubPath = LiveHubContract.Path,
             stream = LiveStreams.Incidents,
+            timeZone = Time.Zone.HasIanaId || !TimeZoneInfo.TryConvertWindowsIdToIanaId(Time.Zone.Id, out var iana) ? Time.Zone.Id : iana,
             text = new
             {
                 live = L["Live"].Value,
@@ -80,6 +94,8 @@ public sealed partial class GridMap
             },
         }, _self);
         if (Focus is not null) await FocusIncidentAsync(Focus);
+        if (_pendingTrail is { } unit) await ShowUnitTrailAsync(unit);
+        await OnReady.InvokeAsync();
     }
 
     private Dictionary<string, string> Labels(string prefix, IEnumerable<string> codes) =>
@@ -94,6 +110,44 @@ public sealed partial class GridMap
     {
         if (_map is not null) await _map.InvokeVoidAsync("highlightGrid", gridCode);
     }
+
+    // Draws the unit's trail of the last hours (fetched by the browser) and keeps the view if it
+    // fits; a click elsewhere on the map or Escape clears it. Before the map is up, it is drawn once it is.
+    public async Task ShowUnitTrailAsync(long unitId)
+    {
+        if (_map is null) { _pendingTrail = unitId; return; }
+        _pendingTrail = null;
+        await _map.InvokeVoidAsync("showUnitTrail", unitId);
+    }
+
+    public async Task ClearUnitTrailAsync()
+    {
+        _pendingTrail = null;
+        if (_map is not null) await _map.InvokeVoidAsync("clearTrail");
+    }
+
+    // Replay mode: loads a window; the replay writes the time into `clock` and drives `slider`.
+    public async Task<ReplayLoad> ReplayLoadAsync(DateTimeOffset from, DateTimeOffset to, ElementReference clock, ElementReference slider) =>
+        _map is null
+            ? new ReplayLoad(0, 0, null)
+            : await _map.InvokeAsync<ReplayLoad>("replayLoad", from.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                to.ToString("O", System.Globalization.CultureInfo.InvariantCulture), clock, slider);
+
+    public async Task ReplayPlayAsync(bool play)
+    {
+        if (_map is not null) await _map.InvokeVoidAsync(play ? "replayPlay" : "replayPause");
+    }
+
+    public async Task ReplaySpeedAsync(int speed)
+    {
+        if (_map is not null) await _map.InvokeVoidAsync("replaySpeed", speed);
+    }
+
+    [JSInvokable]
+    public Task UnitClicked(long id) => OnUnitSelected.InvokeAsync(id);
+
+    [JSInvokable]
+    public Task ReplayEnded() => OnReplayEnded.InvokeAsync();
 
     [JSInvokable]
     public Task GridClicked(string code) => OnGridSelected.InvokeAsync(code);

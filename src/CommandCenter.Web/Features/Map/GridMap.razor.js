@@ -3,10 +3,14 @@
 // config.mode 'board': the dispatcher's interactive map. 'wall': the wall display — no controls,
 // lines and marks scaled to the screen, fitted to the district, and each new critical incident
 // is flown to and pulsed for config.highlightMs before the map returns to the district.
+// 'replay': the board's map without the live stream; a replay (map/replay.js) draws the units
+// and incidents of a past window instead.
 /* global L, signalR */
 import { createPatrolLayer } from '/map/patrol-layer.js';
+import { createReplay } from '/map/replay.js';
 
 const FLUSH_MS = 250;
+const TRAIL_HOURS = 2; // a clicked unit's trail reaches this far back
 const PRIORITY_COLOURS = { critical: '#ff3b30', high: '#ff9500', medium: '#ffd60a', low: '#64d2ff' };
 // Wall sizes are given for 1920×1080 and scaled with the screen, so 4K is not tiny.
 const WALL_BASE = { width: 1920, height: 1080 };
@@ -20,6 +24,7 @@ function shade(open) {
 
 export function init(element, config, dotnet) {
   const wall = config.mode === 'wall';
+  const replayMode = config.mode === 'replay';
   const map = L.map(element, {
     zoomSnap: wall ? 0.1 : 0.25,
     attributionControl: !!config.tileUrl,
@@ -65,6 +70,7 @@ export function init(element, config, dotnet) {
   const statusBox = L.DomUtil.create('div', 'cc-live-status connecting', element);
   statusBox.setAttribute('data-testid', 'live-status');
   statusBox.setAttribute('role', 'status');
+  statusBox.hidden = replayMode; // a replay never joins the live stream
 
   function setStatus(status) {
     state.status = status;
@@ -116,7 +122,8 @@ export function init(element, config, dotnet) {
   function gridStyle(code, open) {
     const w = weights();
     const line = state.highlighted === code ? { color: '#ffffff', weight: w.highlight } : { color: '#4b6a8a', weight: w.grid };
-    return { ...shade(open), ...line };
+    // The territory's counts are today's: a replay of the past shows its grids unshaded.
+    return { ...shade(replayMode ? 0 : open), ...line };
   }
 
   function lineStyles() {
@@ -138,7 +145,8 @@ export function init(element, config, dotnet) {
         state.grids.set(f.properties.code, { layer, open: f.properties.open });
         if (wall) return;
         layer.bindTooltip(`${f.properties.community} · ${f.properties.name}`, { sticky: true, className: 'cc-tooltip' });
-        layer.on('click', () => dotnet.invokeMethodAsync('GridClicked', f.properties.code));
+        // A click on a unit drawn over the grid is the unit's, not the grid's.
+        layer.on('click', e => { if (!patrols.unitAt(e.containerPoint)) dotnet.invokeMethodAsync('GridClicked', f.properties.code); });
       },
     }).addTo(map);
     layers.communities = L.geoJSON(t.communities, { renderer: svg, interactive: false, style: styles.communities }).addTo(map);
@@ -393,7 +401,67 @@ export function init(element, config, dotnet) {
     }
   }
 
-  territory.then(loadSnapshot).then(start).catch(() => { setStatus('down'); setTimeout(start, 3000); });
+  if (!replayMode) territory.then(loadSnapshot).then(start).catch(() => { setStatus('down'); setTimeout(start, 3000); });
+
+  // ---- a unit's trail: click a unit (or ShowUnitTrailAsync); a click elsewhere or Escape clears it ----
+  const trailPane = map.createPane('trail');
+  trailPane.style.zIndex = 630; // under the units and incidents
+  const trailRenderer = L.svg({ pane: 'trail' });
+  let trail = null;
+  let trailRequest = 0;
+
+  async function showUnitTrail(unitId) {
+    const mine = ++trailRequest;
+    const response = await fetch(`/api/patrol/units/${encodeURIComponent(unitId)}/trail?hours=${TRAIL_HOURS}`,
+      { credentials: 'same-origin', headers: { Accept: 'application/geo+json' } });
+    const feature = response.ok ? await response.json() : null;
+    if (mine !== trailRequest || state.disposed) return false; // cleared or replaced meanwhile
+    removeTrail();
+    if (!feature) return false;
+    const line = (feature.geometry?.coordinates || []).map(([lon, lat]) => [lat, lon]);
+    const colour = '#64d2ff';
+    trail = L.layerGroup().addTo(map);
+    if (line.length) {
+      L.polyline(line, { pane: 'trail', renderer: trailRenderer, color: colour, weight: 4, opacity: 0.9, lineJoin: 'round', interactive: false, className: 'cc-trail' }).addTo(trail);
+      L.circleMarker(line[0], { pane: 'trail', renderer: trailRenderer, radius: 5, weight: 2, color: colour, fillColor: '#0b1622', fillOpacity: 1, interactive: false, className: 'cc-trail-start' })
+        .bindTooltip(feature.properties.callsign, { permanent: true, direction: 'left', className: 'cc-tooltip' })
+        .addTo(trail);
+      // Keep the view when the whole trail is already on screen.
+      const bounds = L.latLngBounds(line);
+      if (!map.getBounds().contains(bounds)) map.fitBounds(bounds, { padding: L.point(40, 40), maxZoom: 17 });
+    }
+    element.dataset.trailUnit = String(unitId);
+    element.dataset.trailFixes = String(feature.properties.fixes);
+    element.dataset.trailVertices = String(line.length);
+    return true;
+  }
+
+  function removeTrail() {
+    trail?.remove();
+    trail = null;
+    delete element.dataset.trailUnit;
+    delete element.dataset.trailFixes;
+    delete element.dataset.trailVertices;
+  }
+
+  function clearTrail() {
+    trailRequest++;
+    removeTrail();
+  }
+
+  const onKey = e => { if (e.key === 'Escape') clearTrail(); };
+  if (!wall && !replayMode) {
+    map.on('click', e => {
+      const unit = patrols.unitAt(e.containerPoint);
+      if (!unit) { clearTrail(); return; }
+      showUnitTrail(unit.id);
+      dotnet.invokeMethodAsync('UnitClicked', unit.id);
+    });
+    document.addEventListener('keydown', onKey);
+  }
+
+  // ---- replay: units and incidents of a past window, drawn by the same layers ----
+  const replay = replayMode ? createReplay(map, element, patrols, { markerStyle, timeZone: config.timeZone, locale: config.locale }, dotnet) : null;
 
   const flushTimer = setInterval(() => {
     if (!state.queue.length) return;
@@ -423,8 +491,18 @@ export function init(element, config, dotnet) {
       if (previous) restyleGrid(previous);
       if (code) restyleGrid(code);
     },
+    showUnitTrail,
+    clearTrail,
+    ...(replay && {
+      replayLoad: (from, to, clock, slider) => replay.load(from, to, clock, slider),
+      replayPlay: () => replay.play(),
+      replayPause: () => replay.pause(),
+      replaySpeed: speed => replay.setSpeed(speed),
+    }),
     dispose() {
       state.disposed = true;
+      document.removeEventListener('keydown', onKey);
+      replay?.dispose();
       reconnectDialog?.removeEventListener('components-reconnect-state-changed', onCircuitState);
       endFocus();
       clearTimeout(focus.pendingTimer);

@@ -17,6 +17,7 @@ public static class PatrolRegistration
         services.AddHostedService(sp => sp.GetRequiredService<PositionPartitionMaintainer>());
         services.AddSingleton<PatrolLiveFeed>();
         services.AddSingleton<IPatrolUnitSource>(sp => sp.GetRequiredService<PatrolLiveFeed>());
+        services.AddSingleton<PatrolTrails>();
         services.AddHostedService(sp => sp.GetRequiredService<PatrolLiveFeed>());
         services.AddOptions<PatrolDemoOptions>().Bind(config.GetSection(PatrolDemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<DemoPatrolFeed>();

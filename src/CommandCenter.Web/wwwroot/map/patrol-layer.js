@@ -169,6 +169,7 @@ export function createPatrolLayer(map, element, config, onGap) {
 
   return {
     apply,
+    unitAt: nearest, // the unit drawn within a few pixels of a container point, or null
     reset() { seq = -1; },
     dispose() { clearInterval(ageTimer); if (frame) cancelAnimationFrame(frame); tooltip.remove(); },
   };
