@@ -129,8 +129,12 @@ public class PatrolDemoTests : BrowserTest
         Assert.All(metas, meta => Assert.StartsWith("巡逻车", meta));
 
         var first = page.Locator("[data-unit-id]").First;
+        var unitId = await first.GetAttributeAsync("data-unit-id");
         await first.ClickAsync();
         await Assertions.Expect(first).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("selected"));
+        // Picking a unit in the list draws its trail on the map.
+        await Assertions.Expect(page.Locator("[data-testid=map]")).ToHaveAttributeAsync("data-trail-unit", unitId!);
+        await Assertions.Expect(page.Locator("path.cc-trail")).ToHaveCountAsync(1);
         await page.ScreenshotAsync(new() { Path = Screenshot("unit-list.png") });
     }
 }
