@@ -26,8 +26,7 @@ const HIT_PX = 9;
 const HIT_CELL = 16;
 const LABEL_CELL_W = 96;
 const LABEL_CELL_H = 18;
-const SIN_HALF = Math.sin(0.5);
-const COS_HALF = Math.cos(0.5);
+const HEADINGS = 36; // arrow directions drawn, 10° apart
 
 export function createPatrolLayer(map, element, config, onGap) {
   const text = config?.text || {};
@@ -39,7 +38,7 @@ export function createPatrolLayer(map, element, config, onGap) {
   const slots = new Map(); // id → slot
   let n = 0;
   let cap = 0;
-  let ids, wx, wy, lat, lon, heading, hx, hy, speed, fixAt, status, vehicle;
+  let ids, wx, wy, lat, lon, heading, headingBucket, speed, fixAt, status, vehicle;
   let callsigns = [];
   let kinds = [];
   let statusNames = [];
@@ -48,7 +47,7 @@ export function createPatrolLayer(map, element, config, onGap) {
     const copy = (Type, old) => { const a = new Type(size); if (old) a.set(old.subarray(0, n)); return a; };
     ids = copy(Float64Array, ids); wx = copy(Float64Array, wx); wy = copy(Float64Array, wy);
     lat = copy(Float64Array, lat); lon = copy(Float64Array, lon); heading = copy(Float32Array, heading);
-    hx = copy(Float32Array, hx); hy = copy(Float32Array, hy); speed = copy(Float32Array, speed);
+    headingBucket = copy(Uint8Array, headingBucket); speed = copy(Float32Array, speed);
     fixAt = copy(Float64Array, fixAt); status = copy(Uint8Array, status); vehicle = copy(Uint8Array, vehicle);
     frameBuffers(size);
     cap = size;
@@ -98,8 +97,7 @@ export function createPatrolLayer(map, element, config, onGap) {
     if (fresh || la !== lat[k] || lo !== lon[k]) { lat[k] = la; lon[k] = lo; project(k); }
     if (fresh || h !== heading[k]) {
       heading[k] = h;
-      const a = h * Math.PI / 180; // 0° is north, clockwise
-      hx[k] = Math.sin(a); hy[k] = -Math.cos(a);
+      headingBucket[k] = Number.isNaN(h) ? HEADINGS : ((Math.round(h / (360 / HEADINGS)) % HEADINGS) + HEADINGS) % HEADINGS;
     }
   }
 
@@ -163,7 +161,6 @@ export function createPatrolLayer(map, element, config, onGap) {
     const size = map.getSize();
     const w = size.x;
     const h = size.y;
-    ctx.clearRect(0, 0, w, h);
     const zoom = updateView();
     const { offX, offY, scale } = view;
     const radius = zoom >= 15 ? 6 : zoom >= 13 ? 4.5 : 3;
@@ -219,8 +216,10 @@ export function createPatrolLayer(map, element, config, onGap) {
       drawn[fill[status[k]]++] = k;
     }
 
+    frameImage();
     drawUnits(radius, zoom >= ARROW_ZOOM);
     clusterList = cluster ? drawClusters(cols * rows) : [];
+    ctx.putImageData(image, 0, 0);
     if (zoom >= LABEL_ZOOM) drawLabels(w, h, radius, individuals);
     buildHitIndex(w, h, individuals);
 
@@ -231,49 +230,235 @@ export function createPatrolLayer(map, element, config, onGap) {
     stats.lastDrawMs = performance.now() - started;
   }
 
-  // One path per status colour: a few dozen canvas calls for thousands of units.
-  function drawUnits(radius, arrows) {
-    ctx.strokeStyle = '#0b1622';
-    ctx.lineWidth = 1.5;
-    const tip = radius + 7;
-    const side = radius + 1;
-    for (let b = 0; b < BUCKETS; b++) {
-      const from = bucketStart[b];
-      const to = bucketStart[b + 1];
-      if (from === to) continue;
-      ctx.globalAlpha = b === SILENT ? 0.4 : 1;
-      ctx.fillStyle = COLOURS[b];
-      ctx.beginPath();
-      for (let i = from; i < to; i++) {
-        const k = drawn[i];
-        const x = px[k];
-        const y = py[k];
-        if (vehicle[k]) ctx.rect(x - radius, y - radius, radius * 2, radius * 2);
-        else { ctx.moveTo(x + radius, y); ctx.arc(x, y, radius, 0, Math.PI * 2); }
-      }
-      ctx.fill();
-      ctx.stroke();
-      if (!arrows) continue;
-      ctx.beginPath();
-      for (let i = from; i < to; i++) {
-        const k = drawn[i];
-        if (Number.isNaN(heading[k])) continue;
-        const x = px[k];
-        const y = py[k];
-        const c = hx[k];
-        const s = hy[k];
-        // The side points are the tip direction turned by ±0.5 rad.
-        ctx.moveTo(x + c * tip, y + s * tip);
-        ctx.lineTo(x + (c * COS_HALF - s * SIN_HALF) * side, y + (s * COS_HALF + c * SIN_HALF) * side);
-        ctx.lineTo(x + (c * COS_HALF + s * SIN_HALF) * side, y + (s * COS_HALF - c * SIN_HALF) * side);
-        ctx.closePath();
-      }
-      ctx.fill();
+  // ---- raster: markers and bubbles are written into one pixel buffer, put once per frame ----
+  // A software-rasterised canvas (headless, or no GPU) spends ~20 µs filling and stroking one
+  // anti-aliased marker, and a drawImage per marker costs as much; copying a sprite's few hundred
+  // pixels in JS costs ~1 µs. So sprites are drawn once with canvas paths, cut into pixel lists,
+  // and each frame copies them into an ImageData that is put on the canvas in one call.
+  let image = null;
+  let pixels = null; // Uint32 view of image: 0xAABBGGRR on little-endian machines
+  let imageW = 0;
+  let imageH = 0;
+
+  function frameImage() {
+    if (!image || image.width !== canvas.width || image.height !== canvas.height) {
+      image = new ImageData(Math.max(1, canvas.width), Math.max(1, canvas.height));
+      pixels = new Uint32Array(image.data.buffer);
+      imageW = image.width;
+      imageH = image.height;
+    } else {
+      pixels.fill(0);
     }
-    ctx.globalAlpha = 1;
   }
 
-  // A dark disc with the count, ringed by one arc per status in proportion to its units.
+  // Non-transparent pixels of one area of a drawn canvas, relative to (cx, cy) in device pixels.
+  function cut(data, width, x0, y0, w, h, cx, cy) {
+    const dx = [], dy = [], colour = [];
+    const words = new Uint32Array(data.buffer);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const c = words[(y0 + y) * width + x0 + x];
+        if (c >>> 24) { dx.push(x - cx); dy.push(y - cy); colour.push(c); }
+      }
+    }
+    return { dx: Int16Array.from(dx), dy: Int16Array.from(dy), colour: Uint32Array.from(colour) };
+  }
+
+  // Source-over of a non-premultiplied colour onto the buffer (only where translucent pixels overlap).
+  function blend(i, c) {
+    const d = pixels[i];
+    const sa = (c >>> 24) / 255;
+    if (sa === 1 || d === 0) { pixels[i] = c; return; }
+    const da = ((d >>> 24) / 255) * (1 - sa);
+    const oa = sa + da;
+    const r = ((c & 255) * sa + (d & 255) * da) / oa;
+    const g = (((c >>> 8) & 255) * sa + ((d >>> 8) & 255) * da) / oa;
+    const b = (((c >>> 16) & 255) * sa + ((d >>> 16) & 255) * da) / oa;
+    pixels[i] = (((oa * 255 + 0.5) << 24) | ((b + 0.5) << 16) | ((g + 0.5) << 8) | (r + 0.5)) >>> 0;
+  }
+
+  function stamp(sprite, x, y) {
+    const { dx, dy, colour } = sprite;
+    const inside = x + sprite.min >= 0 && y + sprite.min >= 0 && x + sprite.max < imageW && y + sprite.max < imageH;
+    for (let j = 0; j < colour.length; j++) {
+      const X = x + dx[j];
+      const Y = y + dy[j];
+      if (!inside && (X < 0 || Y < 0 || X >= imageW || Y >= imageH)) continue;
+      const i = Y * imageW + X;
+      const c = colour[j];
+      if (c >>> 24 === 255 || pixels[i] === 0) pixels[i] = c;
+      else blend(i, c);
+    }
+  }
+
+  // Markers for one size: status × shape (round, or square for vehicles) × heading in 10° steps
+  // (the last column without an arrow). Drawn on first use of that size.
+  const sheets = new Map();
+  function sheet(radius, arrows) {
+    const ratio = window.devicePixelRatio || 1;
+    const key = `${radius}/${arrows}/${ratio}`;
+    let sprites = sheets.get(key);
+    if (sprites) return sprites;
+    const half = Math.ceil(radius + (arrows ? 8 : 2));
+    const size = half * 2;
+    const columns = arrows ? HEADINGS + 1 : 1;
+    const c = document.createElement('canvas');
+    const cell = Math.ceil(size * ratio);
+    c.width = columns * cell;
+    c.height = BUCKETS * 2 * cell;
+    const g = c.getContext('2d', { willReadFrequently: true });
+    g.strokeStyle = '#0b1622';
+    g.lineWidth = 1.5 * ratio;
+    const r = radius * ratio;
+    const tip = (radius + 7) * ratio;
+    const side = (radius + 1) * ratio;
+    const centre = Math.floor(cell / 2);
+    for (let b = 0; b < BUCKETS; b++) {
+      g.fillStyle = COLOURS[b];
+      g.globalAlpha = b === SILENT ? 0.4 : 1;
+      for (let shape = 0; shape < 2; shape++) {
+        for (let col = 0; col < columns; col++) {
+          const x = col * cell + centre + 0.5;
+          const y = (b * 2 + shape) * cell + centre + 0.5;
+          g.beginPath();
+          if (shape) g.rect(x - r, y - r, r * 2, r * 2);
+          else g.arc(x, y, r, 0, Math.PI * 2);
+          g.fill();
+          g.stroke();
+          if (col === HEADINGS || !arrows) continue;
+          const a = (col * 360 / HEADINGS - 90) * Math.PI / 180;
+          g.beginPath();
+          g.moveTo(x + Math.cos(a) * tip, y + Math.sin(a) * tip);
+          g.lineTo(x + Math.cos(a + 0.5) * side, y + Math.sin(a + 0.5) * side);
+          g.lineTo(x + Math.cos(a - 0.5) * side, y + Math.sin(a - 0.5) * side);
+          g.closePath();
+          g.fill();
+        }
+      }
+    }
+    const data = g.getImageData(0, 0, c.width, c.height).data;
+    sprites = [];
+    for (let row = 0; row < BUCKETS * 2; row++) {
+      for (let col = 0; col < columns; col++) {
+        const sprite = cut(data, c.width, col * cell, row * cell, cell, cell, centre, centre);
+        sprite.min = -centre;
+        sprite.max = cell - centre;
+        sprites.push(sprite);
+      }
+    }
+    sprites.columns = columns;
+    sheets.set(key, sprites);
+    return sprites;
+  }
+
+  // Silent units first, so the active ones are drawn over them.
+  const DRAW_ORDER = [SILENT, OTHER, 0, 1, 2, 3];
+  function drawUnits(radius, arrows) {
+    const sprites = sheet(radius, arrows);
+    const ratio = window.devicePixelRatio || 1;
+    for (const b of DRAW_ORDER) {
+      for (let i = bucketStart[b]; i < bucketStart[b + 1]; i++) {
+        const k = drawn[i];
+        const col = arrows ? headingBucket[k] : 0;
+        stamp(sprites[(b * 2 + vehicle[k]) * sprites.columns + col], Math.round(px[k] * ratio), Math.round(py[k] * ratio));
+      }
+    }
+  }
+
+  // Cluster counts: glyph sprites (digits and "k.") cut from text drawn once.
+  let glyphs = null;
+  const GLYPHS = '0123456789k.';
+  function glyphSheet() {
+    const ratio = window.devicePixelRatio || 1;
+    if (glyphs && glyphs.ratio === ratio) return glyphs;
+    const c = document.createElement('canvas');
+    const g = c.getContext('2d', { willReadFrequently: true });
+    const font = `600 ${11 * ratio}px sans-serif`;
+    g.font = font;
+    const widths = [...GLYPHS].map(ch => Math.ceil(g.measureText(ch).width));
+    const cell = Math.max(...widths) + 2;
+    const height = Math.ceil(14 * ratio);
+    c.width = GLYPHS.length * cell;
+    c.height = height;
+    g.font = font;
+    g.textBaseline = 'middle';
+    g.fillStyle = '#e2f0ff';
+    [...GLYPHS].forEach((ch, i) => g.fillText(ch, i * cell, height / 2));
+    const data = g.getImageData(0, 0, c.width, c.height).data;
+    const sprites = [...GLYPHS].map((_, i) => Object.assign(cut(data, c.width, i * cell, 0, cell, height, 0, Math.floor(height / 2)), { min: -height, max: height }));
+    glyphs = { sprites, widths, ratio };
+    return glyphs;
+  }
+
+  function drawCount(label, x, y) {
+    const g = glyphSheet();
+    let width = 0;
+    for (let i = 0; i < label.length; i++) width += g.widths[GLYPHS.indexOf(label[i])];
+    let left = Math.round(x * g.ratio - width / 2);
+    const top = Math.round(y * g.ratio);
+    for (let i = 0; i < label.length; i++) {
+      const j = GLYPHS.indexOf(label[i]);
+      stamp(g.sprites[j], left, top);
+      left += g.widths[j];
+    }
+  }
+
+  const rgb = hex => [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16));
+  const colourWord = ([r, g, b], a) => ((Math.round(a * 255) << 24) | (b << 16) | (g << 8) | r) >>> 0;
+  const bubbleRadius = count => 10 + 3 * Math.log10(count);
+
+  // A bubble of radius r (device pixels): per pixel its colour as disc, or on the 4 px ring its
+  // colour for each status and its angle as a fraction of a turn clockwise from north; edges
+  // anti-aliased by coverage.
+  const bubbles = new Map();
+  function bubble(r) {
+    let b = bubbles.get(r);
+    if (b) return b;
+    const ratio = window.devicePixelRatio || 1;
+    const ring = 4 * ratio;
+    const dx = [], dy = [], words = [], turn = [];
+    const R = Math.ceil(r) + 1;
+    for (let y = -R; y <= R; y++) {
+      for (let x = -R; x <= R; x++) {
+        const d = Math.hypot(x, y);
+        const cover = Math.max(0, Math.min(1, r + 0.5 - d));
+        if (!cover) continue;
+        dx.push(x); dy.push(y);
+        if (d > r - ring) {
+          turn.push(((Math.atan2(x, -y) / (2 * Math.PI)) + 1) % 1);
+          for (let s2 = 0; s2 < BUCKETS; s2++) words.push(colourWord(rgb(COLOURS[s2]), cover * (s2 === SILENT ? 0.7 : 1)));
+        } else {
+          turn.push(-1);
+          const disc = colourWord([11, 22, 34], cover * 0.85);
+          for (let s2 = 0; s2 < BUCKETS; s2++) words.push(disc);
+        }
+      }
+    }
+    b = { dx: Int16Array.from(dx), dy: Int16Array.from(dy), words: Uint32Array.from(words), turn: Float32Array.from(turn) };
+    bubbles.set(r, b);
+    return b;
+  }
+
+  const edges = new Float32Array(BUCKETS);
+  function stampBubble(q, ratio) {
+    const b = bubble(Math.round(bubbleRadius(q.count) * ratio));
+    const cx = Math.round(q.x * ratio);
+    const cy = Math.round(q.y * ratio);
+    // Cumulative shares of the statuses round the ring, in status order.
+    let sum = 0;
+    for (let s2 = 0; s2 < BUCKETS; s2++) { sum += q.counts[s2] / q.count; edges[s2] = sum; }
+    const { dx, dy, words, turn } = b;
+    for (let j = 0; j < dx.length; j++) {
+      const X = cx + dx[j];
+      const Y = cy + dy[j];
+      if (X < 0 || Y < 0 || X >= imageW || Y >= imageH) continue;
+      let s2 = 0;
+      const t = turn[j];
+      while (s2 < BUCKETS - 1 && t >= edges[s2]) s2++;
+      blend(Y * imageW + X, words[j * BUCKETS + s2]);
+    }
+  }
+
   function drawClusters(cells) {
     const list = [];
     for (let c = 0; c < cells; c++) {
@@ -281,37 +466,11 @@ export function createPatrolLayer(map, element, config, onGap) {
       if (count < CLUSTER_MIN) continue;
       list.push({ x: cellX[c] / count, y: cellY[c] / count, count, counts: cellCounts.slice(c * BUCKETS, c * BUCKETS + BUCKETS) });
     }
-    if (!list.length) return list;
-    const r = q => 10 + 3 * Math.log10(q.count);
-    ctx.fillStyle = 'rgba(11, 22, 34, 0.85)';
-    ctx.beginPath();
-    for (const q of list) { const rr = r(q); ctx.moveTo(q.x + rr, q.y); ctx.arc(q.x, q.y, rr, 0, Math.PI * 2); }
-    ctx.fill();
-    ctx.lineWidth = 4;
-    const starts = new Float64Array(list.length).fill(-Math.PI / 2);
-    for (let b = 0; b < BUCKETS; b++) {
-      ctx.strokeStyle = COLOURS[b];
-      ctx.globalAlpha = b === SILENT ? 0.7 : 1;
-      ctx.beginPath();
-      for (let j = 0; j < list.length; j++) {
-        const q = list[j];
-        const share = q.counts[b] / q.count;
-        if (!share) continue;
-        const rr = r(q) - 2;
-        const end = starts[j] + share * Math.PI * 2;
-        ctx.moveTo(q.x + Math.cos(starts[j]) * rr, q.y + Math.sin(starts[j]) * rr);
-        ctx.arc(q.x, q.y, rr, starts[j], end);
-        starts[j] = end;
-      }
-      ctx.stroke();
+    const ratio = window.devicePixelRatio || 1;
+    for (const q of list) {
+      stampBubble(q, ratio);
+      drawCount(q.count > 999 ? `${Math.round(q.count / 100) / 10}k` : String(q.count), q.x, q.y);
     }
-    ctx.globalAlpha = 1;
-    ctx.font = '600 11px sans-serif';
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'middle';
-    ctx.fillStyle = '#e2f0ff';
-    for (const q of list) ctx.fillText(q.count > 999 ? `${Math.round(q.count / 100) / 10}k` : String(q.count), q.x, q.y);
-    ctx.textAlign = 'start';
     return list;
   }
 
@@ -381,7 +540,7 @@ export function createPatrolLayer(map, element, config, onGap) {
   }
 
   function nearestCluster(point) {
-    for (const q of clusterList) if (Math.hypot(q.x - point.x, q.y - point.y) <= 10 + 3 * Math.log10(q.count)) return q;
+    for (const q of clusterList) if (Math.hypot(q.x - point.x, q.y - point.y) <= bubbleRadius(q.count)) return q;
     return null;
   }
 
@@ -459,6 +618,9 @@ export function createPatrolLayer(map, element, config, onGap) {
   map.on('move zoom viewreset', schedule);
   map.on('resize', () => { resize(); schedule(); });
   resize();
+  // Draw the marker sheets while the browser is idle, so the first zoom-in does not pay for them.
+  const idle = window.requestIdleCallback || (f => setTimeout(f, 200));
+  [[3, false], [4.5, false], [6, true]].forEach(([r, arrows], i) => idle(() => { sheet(r, arrows); if (!i) glyphSheet(); }));
   // Silent units' ages in their labels tick even without batches.
   const ageTimer = setInterval(() => { if (map.getZoom() >= LABEL_ZOOM) schedule(); }, 5000);
   publish();
