@@ -13,8 +13,14 @@ using NpgsqlTypes;
 // server). Warm up once, then three runs; the table shows each run and the median.
 // Then the latency from an ingest response to map clients on the hub, at 1,000 fixes/s.
 //   dotnet run -c Release --project bench/CommandCenter.Bench -- [--fixes 100000] [--batch 500] [--clients 4] [--units 1000]
-//     [--osmand 4000] [--latency-clients 100,1000]
+//     [--osmand 4000] [--latency-clients 100,1000] [--latency-only]
+if (args is [BareServer.Argument, var barePort, var bareUnits])
+{
+    await BareServer.RunAsync(int.Parse(barePort, CultureInfo.InvariantCulture), int.Parse(bareUnits, CultureInfo.InvariantCulture));
+    return;
+}
 var settings = Settings.Parse(args);
+var latencyOnly = args.Contains("--latency-only");
 var server = Environment.GetEnvironmentVariable("CC_TEST_PG") ?? "Host=127.0.0.1;Port=55432;Username=commandcenter;Password=commandcenter";
 Console.WriteLine($"Patrol ingest bench: {settings.Fixes} fixes in batches of {settings.Batch}, {settings.Clients} concurrent clients, " +
     $"{settings.Units} units, {settings.OsmAnd} OsmAnd requests; {Environment.ProcessorCount} cores");
@@ -35,14 +41,17 @@ var origin = DateTimeOffset.UtcNow.AddMinutes(-55);
 var slot = 0;
 List<Fix[]> NextBatches(int count) => Setup.Batches(units, count, settings.Batch, origin.AddMinutes(3 * slot++));
 
-Console.WriteLine("Warming up…");
-await Measure.HttpBatchesAsync(http, NextBatches(settings.Batch * 20), settings.Clients, []);
-await Measure.StagedCopyAsync(db, NextBatches(settings.Batch * 20), settings.Clients);
-await Measure.RawCopyAsync(db, NextBatches(settings.Batch * 20), settings.Clients);
-await Measure.RequestsAsync(http, Setup.OsmAndUrls(units, 500, origin.AddMinutes(3 * slot++)), settings.Clients);
-await Measure.RequestsAsync(http, Enumerable.Repeat("health/live", 500).ToList(), settings.Clients);
+if (!latencyOnly)
+{
+    Console.WriteLine("Warming up…");
+    await Measure.HttpBatchesAsync(http, NextBatches(settings.Batch * 20), settings.Clients, []);
+    await Measure.StagedCopyAsync(db, NextBatches(settings.Batch * 20), settings.Clients);
+    await Measure.RawCopyAsync(db, NextBatches(settings.Batch * 20), settings.Clients);
+    await Measure.RequestsAsync(http, Setup.OsmAndUrls(units, 500, origin.AddMinutes(3 * slot++)), settings.Clients);
+    await Measure.RequestsAsync(http, Enumerable.Repeat("health/live", 500).ToList(), settings.Clients);
+}
 
-for (var run = 1; run <= 3; run++)
+for (var run = 1; run <= (latencyOnly ? 0 : 3); run++)
 {
     Console.WriteLine($"Run {run}…");
     Record("raw COPY into positions", await Measure.RawCopyAsync(db, NextBatches(settings.Fixes), settings.Clients));
@@ -55,11 +64,13 @@ for (var run = 1; run <= 3; run++)
     Record("OsmAnd GET /api/osmand (1 fix each)", await Measure.RequestsAsync(http, Setup.OsmAndUrls(units, settings.OsmAnd, origin.AddMinutes(3 * slot++)), settings.Clients));
 }
 
-var latency = new List<Latency.Result>();
+var latency = new List<(List<Latency.Result> Feed, List<Latency.Result> Bare)>();
 foreach (var clients in settings.LatencyClients)
 {
-    Console.WriteLine($"Latency with {clients} map clients…");
-    latency.Add(await Latency.MeasureAsync(app.BaseAddress, http, units, clients, rate: 1_000, seconds: 10));
+    Console.WriteLine($"Latency with {clients} map clients: bare broadcast, then the positions feed…");
+    var bare = await Latency.MeasureBareAsync(clients, rate: 1_000, seconds: 10, runs: 3);
+    var feed = await Latency.MeasureAsync(app.BaseAddress, http, units, clients, rate: 1_000, seconds: 10, runs: 3);
+    latency.Add((feed, bare));
 }
 
 var stored = await db.CreateCommand("SELECT count(*) FROM positions").ExecuteScalarAsync();
@@ -73,6 +84,8 @@ void Row(string name, string unit, string? ceiling)
     var ratio = ceiling is null ? "" : $"{Median(name) / Median(ceiling):0.00}×";
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {unit} | {r[0]:0} | {r[1]:0} | {r[2]:0} | {Median(name):0} | {ratio} |"));
 }
+if (!latencyOnly)
+{
 Row("raw COPY into positions", "fixes/s", null);
 Row("COPY → temp → ON CONFLICT + latest upsert", "fixes/s", "raw COPY into positions");
 Row("HTTP POST /api/positions", "fixes/s", "raw COPY into positions");
@@ -81,13 +94,18 @@ Row("  ack p99 (ms)", "ms", null);
 Row("empty endpoint GET /health/live", "req/s", null);
 Row("OsmAnd GET /api/osmand (1 fix each)", "req/s", "empty endpoint GET /health/live");
 Console.WriteLine();
+}
 if (latency.Count > 0)
 {
-    Console.WriteLine("| map clients | fixes/s posted | fixes received (all clients) | p50 ms | p99 ms |");
-    Console.WriteLine("|---:|---:|---:|---:|---:|");
-    foreach (var l in latency)
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {l.Clients} | {l.FixesPerSecond:0} | {l.Received} | {l.P50:0} | {l.P99:0} |"));
-    Console.WriteLine("Latency: from the POST /api/positions response to a hub client's ReceivePositions holding that fix.");
+    // Medians of three 10 s runs (after a 3 s warm-up); each run's p50/p99 over all clients' fixes.
+    static double Mid(IEnumerable<double> values) => values.Order().ElementAt(1);
+    Console.WriteLine("| map clients | fixes/s posted | fixes received (all clients, per run) | p50 ms | p99 ms | bare broadcast p50 ms | bare p99 ms | runs p50 / p99 |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---|");
+    foreach (var (feed, bare) in latency)
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {feed[0].Clients} | {Mid(feed.Select(l => l.FixesPerSecond)):0} | {Mid(feed.Select(l => (double)l.Received)):0} | {Mid(feed.Select(l => l.P50)):0} | {Mid(feed.Select(l => l.P99)):0} | {Mid(bare.Select(l => l.P50)):0} | {Mid(bare.Select(l => l.P99)):0} | {string.Join(", ", feed.Select(l => $"{l.P50:0}/{l.P99:0}"))} |"));
+    Console.WriteLine("Latency: from the POST /api/positions response to a hub client's ReceivePositions holding that fix. Bare: a hub in its own");
+    Console.WriteLine("process sending a message of the same shape and size (100 units) every 100 ms, from the send call to the client's handler.");
     Console.WriteLine();
 }
 Console.WriteLine($"{stored} rows in positions at the end (every fix posted stored once).");
