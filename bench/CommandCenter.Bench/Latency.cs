@@ -23,6 +23,31 @@ internal static class Latency
 
     private const int TicksPerSecond = 10;
 
+    // For each number of clients: the bare broadcast, then the positions feed; then the table.
+    public static async Task RunAsync(Uri baseAddress, HttpClient http, IReadOnlyList<Unit> units, IReadOnlyList<int> clientCounts)
+    {
+        var rows = new List<(List<Result> Feed, List<Result> Bare)>();
+        foreach (var clients in clientCounts)
+        {
+            Console.WriteLine($"Latency with {clients} map clients: bare broadcast, then the positions feed…");
+            var bare = await MeasureBareAsync(clients, rate: 1_000, seconds: 10, runs: 3);
+            var feed = await MeasureAsync(baseAddress, http, units, clients, rate: 1_000, seconds: 10, runs: 3);
+            rows.Add((feed, bare));
+        }
+        if (rows.Count == 0) return;
+        // Medians of three 10 s runs (after a 3 s warm-up); each run's p50/p99 over all clients' fixes.
+        static double Mid(IEnumerable<double> values) => values.Order().ElementAt(1);
+        Console.WriteLine();
+        Console.WriteLine("| map clients | fixes/s posted | fixes received (all clients, per run) | p50 ms | p99 ms | bare broadcast p50 ms | bare p99 ms | runs p50/p99 |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var (feed, bare) in rows)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {feed[0].Clients} | {Mid(feed.Select(l => l.FixesPerSecond)):0} | {Mid(feed.Select(l => (double)l.Received)):0} | {Mid(feed.Select(l => l.P50)):0} | {Mid(feed.Select(l => l.P99)):0} | {Mid(bare.Select(l => l.P50)):0} | {Mid(bare.Select(l => l.P99)):0} | {string.Join(", ", feed.Select(l => $"{l.P50:0}/{l.P99:0}"))} |"));
+        Console.WriteLine("Latency: from the POST /api/positions response to a hub client's ReceivePositions holding that fix. Bare: a hub in its own");
+        Console.WriteLine("process sending a message of the same shape and size (rate/10 units) every 100 ms, from the send call to the client's handler.");
+        Console.WriteLine();
+    }
+
     public static async Task<List<Result>> MeasureAsync(Uri baseAddress, HttpClient http, IReadOnlyList<Unit> units, int clients, int rate, int seconds, int runs)
     {
         var returned = new ConcurrentDictionary<(long, long), long>(); // (unit, fix ms) → timestamp when the POST returned
@@ -148,7 +173,7 @@ internal static class Latency
         var hubs = new HubConnection[clients];
         await Parallel.ForAsync(0, clients, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (c, ct) =>
         {
-            var hub = new HubConnectionBuilder().WithUrl(url).Build();
+            var hub = new HubConnectionBuilder().WithUrl(url, o => o.Headers["X-Api-Key"] = AppProcess.ApiKey).Build();
             hub.On("ReceivePositions", onUpdate);
             await hub.StartAsync(ct);
             if (join is not null) await hub.InvokeAsync<JsonElement>(join, ct);

@@ -20,13 +20,15 @@ if (args is [BareServer.Argument, var barePort, var bareUnits])
     return;
 }
 var settings = Settings.Parse(args);
-var latencyOnly = args.Contains("--latency-only");
 var server = Environment.GetEnvironmentVariable("CC_TEST_PG") ?? "Host=127.0.0.1;Port=55432;Username=commandcenter;Password=commandcenter";
 Console.WriteLine($"Patrol ingest bench: {settings.Fixes} fixes in batches of {settings.Batch}, {settings.Clients} concurrent clients, " +
     $"{settings.Units} units, {settings.OsmAnd} OsmAnd requests; {Environment.ProcessorCount} cores");
 
 await using var app = await AppProcess.StartAsync(server);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Clients * 2 }) { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+http.DefaultRequestHeaders.Add("X-Api-Key", AppProcess.ApiKey); // a gateway's key: batches and unit registration
+// Phones send no key (the device id is the credential); the empty endpoint is asked the same way.
+using var phones = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Clients * 2 }) { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
 var units = await Setup.RegisterUnitsAsync(http, settings.Units);
 var dataSourceBuilder = new NpgsqlDataSourceBuilder(app.ConnectionString);
 dataSourceBuilder.UseNetTopologySuite();
@@ -41,17 +43,20 @@ var origin = DateTimeOffset.UtcNow.AddMinutes(-55);
 var slot = 0;
 List<Fix[]> NextBatches(int count) => Setup.Batches(units, count, settings.Batch, origin.AddMinutes(3 * slot++));
 
-if (!latencyOnly)
+if (args.Contains("--latency-only"))
 {
-    Console.WriteLine("Warming up…");
-    await Measure.HttpBatchesAsync(http, NextBatches(settings.Batch * 20), settings.Clients, []);
-    await Measure.StagedCopyAsync(db, NextBatches(settings.Batch * 20), settings.Clients);
-    await Measure.RawCopyAsync(db, NextBatches(settings.Batch * 20), settings.Clients);
-    await Measure.RequestsAsync(http, Setup.OsmAndUrls(units, 500, origin.AddMinutes(3 * slot++)), settings.Clients);
-    await Measure.RequestsAsync(http, Enumerable.Repeat("health/live", 500).ToList(), settings.Clients);
+    await Latency.RunAsync(app.BaseAddress, http, units, settings.LatencyClients);
+    return;
 }
 
-for (var run = 1; run <= (latencyOnly ? 0 : 3); run++)
+Console.WriteLine("Warming up…");
+await Measure.HttpBatchesAsync(http, NextBatches(settings.Batch * 20), settings.Clients, []);
+await Measure.StagedCopyAsync(db, NextBatches(settings.Batch * 20), settings.Clients);
+await Measure.RawCopyAsync(db, NextBatches(settings.Batch * 20), settings.Clients);
+await Measure.RequestsAsync(phones, Setup.OsmAndUrls(units, 500, origin.AddMinutes(3 * slot++)), settings.Clients);
+await Measure.RequestsAsync(phones, Enumerable.Repeat("health/live", 500).ToList(), settings.Clients);
+
+for (var run = 1; run <= 3; run++)
 {
     Console.WriteLine($"Run {run}…");
     Record("raw COPY into positions", await Measure.RawCopyAsync(db, NextBatches(settings.Fixes), settings.Clients));
@@ -60,18 +65,10 @@ for (var run = 1; run <= (latencyOnly ? 0 : 3); run++)
     Record("HTTP POST /api/positions", await Measure.HttpBatchesAsync(http, NextBatches(settings.Fixes), settings.Clients, runLatencies));
     Record("  ack p50 (ms)", Measure.Percentile(runLatencies, 0.50));
     Record("  ack p99 (ms)", Measure.Percentile(runLatencies, 0.99));
-    Record("empty endpoint GET /health/live", await Measure.RequestsAsync(http, Enumerable.Repeat("health/live", settings.OsmAnd).ToList(), settings.Clients));
-    Record("OsmAnd GET /api/osmand (1 fix each)", await Measure.RequestsAsync(http, Setup.OsmAndUrls(units, settings.OsmAnd, origin.AddMinutes(3 * slot++)), settings.Clients));
+    Record("empty endpoint GET /health/live", await Measure.RequestsAsync(phones, Enumerable.Repeat("health/live", settings.OsmAnd).ToList(), settings.Clients));
+    Record("OsmAnd GET /api/osmand (1 fix each)", await Measure.RequestsAsync(phones, Setup.OsmAndUrls(units, settings.OsmAnd, origin.AddMinutes(3 * slot++)), settings.Clients));
 }
 
-var latency = new List<(List<Latency.Result> Feed, List<Latency.Result> Bare)>();
-foreach (var clients in settings.LatencyClients)
-{
-    Console.WriteLine($"Latency with {clients} map clients: bare broadcast, then the positions feed…");
-    var bare = await Latency.MeasureBareAsync(clients, rate: 1_000, seconds: 10, runs: 3);
-    var feed = await Latency.MeasureAsync(app.BaseAddress, http, units, clients, rate: 1_000, seconds: 10, runs: 3);
-    latency.Add((feed, bare));
-}
 
 var stored = await db.CreateCommand("SELECT count(*) FROM positions").ExecuteScalarAsync();
 Console.WriteLine();
@@ -84,8 +81,6 @@ void Row(string name, string unit, string? ceiling)
     var ratio = ceiling is null ? "" : $"{Median(name) / Median(ceiling):0.00}×";
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {unit} | {r[0]:0} | {r[1]:0} | {r[2]:0} | {Median(name):0} | {ratio} |"));
 }
-if (!latencyOnly)
-{
 Row("raw COPY into positions", "fixes/s", null);
 Row("COPY → temp → ON CONFLICT + latest upsert", "fixes/s", "raw COPY into positions");
 Row("HTTP POST /api/positions", "fixes/s", "raw COPY into positions");
@@ -94,20 +89,7 @@ Row("  ack p99 (ms)", "ms", null);
 Row("empty endpoint GET /health/live", "req/s", null);
 Row("OsmAnd GET /api/osmand (1 fix each)", "req/s", "empty endpoint GET /health/live");
 Console.WriteLine();
-}
-if (latency.Count > 0)
-{
-    // Medians of three 10 s runs (after a 3 s warm-up); each run's p50/p99 over all clients' fixes.
-    static double Mid(IEnumerable<double> values) => values.Order().ElementAt(1);
-    Console.WriteLine("| map clients | fixes/s posted | fixes received (all clients, per run) | p50 ms | p99 ms | bare broadcast p50 ms | bare p99 ms | runs p50 / p99 |");
-    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---|");
-    foreach (var (feed, bare) in latency)
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {feed[0].Clients} | {Mid(feed.Select(l => l.FixesPerSecond)):0} | {Mid(feed.Select(l => (double)l.Received)):0} | {Mid(feed.Select(l => l.P50)):0} | {Mid(feed.Select(l => l.P99)):0} | {Mid(bare.Select(l => l.P50)):0} | {Mid(bare.Select(l => l.P99)):0} | {string.Join(", ", feed.Select(l => $"{l.P50:0}/{l.P99:0}"))} |"));
-    Console.WriteLine("Latency: from the POST /api/positions response to a hub client's ReceivePositions holding that fix. Bare: a hub in its own");
-    Console.WriteLine("process sending a message of the same shape and size (100 units) every 100 ms, from the send call to the client's handler.");
-    Console.WriteLine();
-}
+await Latency.RunAsync(app.BaseAddress, http, units, settings.LatencyClients);
 Console.WriteLine($"{stored} rows in positions at the end (every fix posted stored once).");
 
 internal sealed record Settings(int Fixes, int Batch, int Clients, int Units, int OsmAnd, int[] LatencyClients)
