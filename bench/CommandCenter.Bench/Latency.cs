@@ -171,9 +171,12 @@ internal static class Latency
     private static async Task<List<HubConnection>> ConnectAsync(int clients, Uri url, Action<JsonElement> onUpdate, string? join)
     {
         var hubs = new HubConnection[clients];
-        await Parallel.ForAsync(0, clients, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (c, ct) =>
+        await Parallel.ForAsync(0, clients, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (c, ct) =>
         {
             var hub = new HubConnectionBuilder().WithUrl(url, o => o.Headers["X-Api-Key"] = AppProcess.ApiKey).Build();
+            // A thousand handshakes on a busy 2-core machine take longer than the default 15 s.
+            hub.HandshakeTimeout = TimeSpan.FromSeconds(120);
+            hub.ServerTimeout = TimeSpan.FromSeconds(120);
             hub.On("ReceivePositions", onUpdate);
             await hub.StartAsync(ct);
             if (join is not null) await hub.InvokeAsync<JsonElement>(join, ct);

@@ -101,6 +101,7 @@ public class PatrolMapTests : BrowserTest
               const snapshotApply = performance.now() - t;
               t = performance.now(); hooks.drawNow(); readBack();
               const snapshotDraw = performance.now() - t;
+              const snapshotParts = hooks.stats().parts;
               const counts = [hooks.count()];
               await pause(200);
 
@@ -125,7 +126,7 @@ public class PatrolMapTests : BrowserTest
                 }
                 const st = hooks.stats();
                 runs.push({ zoom, applyMedian: median(apply), drawMedian: median(draw), totalMedian: median(total), drawMax: Math.max(...draw),
-                  visible: st.visible, individuals: st.individuals, clusters: st.clusters });
+                  visible: st.visible, individuals: st.individuals, clusters: st.clusters, lastDrawParts: st.parts });
               }
               phase('end');
               await pause(100);
@@ -143,7 +144,7 @@ public class PatrolMapTests : BrowserTest
                 return { phase: p.name, longTasks: tasks.length, longest: tasks.length ? Math.max(...tasks) : 0 };
               });
               const measured = byPhase.filter(p => p.phase !== 'build');
-              return { minCount: Math.min(...counts), snapshotApply, snapshotDraw, runs, longTasks: byPhase,
+              return { minCount: Math.min(...counts), snapshotApply, snapshotDraw, snapshotParts, runs, longTasks: byPhase,
                 longTasksOutsideBuild: measured.reduce((s, p) => s + p.longTasks, 0), longestOutsideBuild: Math.max(...measured.map(p => p.longest)),
                 district, close };
             }

@@ -32,7 +32,7 @@ export function createPatrolLayer(map, element, config, onGap) {
   const text = config?.text || {};
   let seq = -1;
   let frame = 0;
-  const stats = { lastApplyMs: 0, lastDrawMs: 0, batches: 0, zoom: 0, visible: 0, individuals: 0, clusters: 0 };
+  const stats = { lastApplyMs: 0, lastDrawMs: 0, batches: 0, zoom: 0, visible: 0, individuals: 0, clusters: 0, parts: {} };
 
   // ---- units: one slot each, parallel typed arrays ----
   const slots = new Map(); // id → slot
@@ -216,12 +216,21 @@ export function createPatrolLayer(map, element, config, onGap) {
       drawn[fill[status[k]]++] = k;
     }
 
+    // Where a frame's time goes, for the measurement: cull/sort, sprites, bubbles, put, labels.
+    const parts = stats.parts;
+    let mark = performance.now();
+    const lap = name => { const now = performance.now(); parts[name] = now - mark; mark = now; };
+    lap('cull');
     frameImage();
     drawUnits(radius, zoom >= ARROW_ZOOM);
+    lap('units');
     clusterList = cluster ? drawClusters(cols * rows) : [];
+    lap('clusters');
     ctx.putImageData(image, 0, 0);
+    lap('put');
     if (zoom >= LABEL_ZOOM) drawLabels(w, h, radius, individuals);
     buildHitIndex(w, h, individuals);
+    lap('labels');
 
     stats.zoom = zoom;
     stats.visible = visible;
@@ -638,7 +647,7 @@ export function createPatrolLayer(map, element, config, onGap) {
     },
     // Draws at once (and drops the frame already asked for).
     drawNow: () => { if (frame) cancelAnimationFrame(frame); draw(); },
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, parts: { ...stats.parts } }),
     // The count bubbles of the last draw (empty when zoomed in), in canvas CSS pixels.
     clusters: () => clusterList.map(q => ({
       x: q.x, y: q.y, count: q.count,
