@@ -121,6 +121,7 @@ internal static class Latency
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
+            RedirectStandardInput = true,
         })!;
         try
         {
@@ -136,6 +137,9 @@ internal static class Latency
                 Interlocked.Add(ref received, units);
                 latencies.Add(ms);
             }, null);
+            // Like the feed, which is quiet until fixes are posted: broadcast once all have connected.
+            await server.StandardInput.WriteLineAsync("go");
+            await server.StandardInput.FlushAsync();
             try
             {
                 var results = new List<Result>();
@@ -198,11 +202,12 @@ internal static class BareServer
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Services.AddSignalR();
+        builder.Services.AddSignalR(o => o.HandshakeTimeout = TimeSpan.FromSeconds(120));
         var app = builder.Build();
         app.MapHub<BareHub>("/hubs/bare");
         await app.StartAsync();
         Console.WriteLine("listening");
+        await Console.In.ReadLineAsync(); // "go"
         var hub = app.Services.GetRequiredService<IHubContext<BareHub>>();
         // The same shape as a positions batch: [id, callsign, kind, status, lat, lon, heading, speed, fixAt ms].
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
