@@ -8,6 +8,9 @@ public class PatrolUpdateJsonTests
     // As SignalR's JSON protocol configures it.
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
+    // To compare the text with readable callsigns.
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static readonly DateTimeOffset At = DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_123);
 
     [Fact]
@@ -18,7 +21,7 @@ public class PatrolUpdateJsonTests
         var json = JsonSerializer.Serialize(update, Web);
 
         Assert.Equal("""{"seq":7,"snapshot":false,"units":[[42,"巡A01","vehicle","en_route",30.245001,120.18,90,8.5,1795000000123]]}""",
-            JsonSerializer.Serialize(JsonDocument.Parse(json).RootElement, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+            JsonSerializer.Serialize(JsonDocument.Parse(json).RootElement, Readable));
     }
 
     [Fact]
