@@ -144,7 +144,7 @@ public class PatrolMapTests : BrowserTest
                 return { phase: p.name, longTasks: tasks.length, longest: tasks.length ? Math.max(...tasks) : 0 };
               });
               const measured = byPhase.filter(p => p.phase !== 'build');
-              return { minCount: Math.min(...counts), snapshotApply, snapshotDraw, snapshotParts, runs, longTasks: byPhase,
+              return { minCount: Math.min(...counts), warmup: hooks.stats().warmup, snapshotApply, snapshotDraw, snapshotParts, runs, longTasks: byPhase,
                 longTasksOutsideBuild: measured.reduce((s, p) => s + p.longTasks, 0), longestOutsideBuild: Math.max(...measured.map(p => p.longest)),
                 district, close };
             }

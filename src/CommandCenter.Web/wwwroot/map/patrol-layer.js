@@ -32,7 +32,7 @@ export function createPatrolLayer(map, element, config, onGap) {
   const text = config?.text || {};
   let seq = -1;
   let frame = 0;
-  const stats = { lastApplyMs: 0, lastDrawMs: 0, batches: 0, zoom: 0, visible: 0, individuals: 0, clusters: 0, parts: {} };
+  const stats = { lastApplyMs: 0, lastDrawMs: 0, batches: 0, zoom: 0, visible: 0, individuals: 0, clusters: 0, parts: {}, warmup: {} };
 
   // ---- units: one slot each, parallel typed arrays ----
   const slots = new Map(); // id → slot
@@ -415,6 +415,7 @@ export function createPatrolLayer(map, element, config, onGap) {
   const rgb = hex => [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16));
   const colourWord = ([r, g, b], a) => ((Math.round(a * 255) << 24) | (b << 16) | (g << 8) | r) >>> 0;
   const bubbleRadius = count => 10 + 3 * Math.log10(count);
+  const RGB = COLOURS.map(rgb);
 
   // A bubble of radius r (device pixels): per pixel its colour as disc, or on the 4 px ring its
   // colour for each status and its angle as a fraction of a turn clockwise from north; edges
@@ -435,7 +436,7 @@ export function createPatrolLayer(map, element, config, onGap) {
         dx.push(x); dy.push(y);
         if (d > r - ring) {
           turn.push(((Math.atan2(x, -y) / (2 * Math.PI)) + 1) % 1);
-          for (let s2 = 0; s2 < BUCKETS; s2++) words.push(colourWord(rgb(COLOURS[s2]), cover * (s2 === SILENT ? 0.7 : 1)));
+          for (let s2 = 0; s2 < BUCKETS; s2++) words.push(colourWord(RGB[s2], cover * (s2 === SILENT ? 0.7 : 1)));
         } else {
           turn.push(-1);
           const disc = colourWord([11, 22, 34], cover * 0.85);
@@ -627,9 +628,37 @@ export function createPatrolLayer(map, element, config, onGap) {
   map.on('move zoom viewreset', schedule);
   map.on('resize', () => { resize(); schedule(); });
   resize();
-  // Draw the marker sheets while the browser is idle, so the first zoom-in does not pay for them.
-  const idle = window.requestIdleCallback || (f => setTimeout(f, 200));
-  [[3, false], [4.5, false], [6, true]].forEach(([r, arrows], i) => idle(() => { sheet(r, arrows); if (!i) glyphSheet(); }));
+  // Draw the marker sheets and run the pixel loops a few hundred times while the browser is idle,
+  // in slices of a few ms, so that neither the sheets nor cold (not yet compiled) loops land in the
+  // first real frame: cold, the first district view of 5,000 units took 50-100 ms.
+  const idle = window.requestIdleCallback || (f => setTimeout(() => f(null), 200));
+  const warm = [];
+  const timed = (name, f) => () => { const t = performance.now(); f(); stats.warmup[name] = (stats.warmup[name] || 0) + performance.now() - t; };
+  warm.push(timed('sheets', () => { sheet(3, false); sheet(4.5, false); glyphSheet(); }));
+  warm.push(timed('sheets', () => sheet(6, true)));
+  for (let count = CLUSTER_MIN; count <= 100_000; count *= 2) {
+    const r = bubbleRadius(count);
+    warm.push(timed('bubbles', () => bubble(Math.round(r * (window.devicePixelRatio || 1)))));
+  }
+  warm.push(frameImage);
+  const fake = { x: 60, y: 60, count: 12, counts: new Int32Array(BUCKETS).fill(2) };
+  for (let j = 0; j < 12; j++) {
+    warm.push(timed('loops', () => {
+      const ratio = window.devicePixelRatio || 1;
+      const sprites = sheet(4.5, false);
+      for (let k = 0; k < 20; k++) { stampBubble(fake, ratio); drawCount(String(k * 37), 60, 60); }
+      for (let k = 0; k < 200; k++) stamp(sprites[k % sprites.length], 20 + (k % 20) * 5, 20 + Math.floor(k / 20) * 5);
+    }));
+  }
+  warm.push(timed('loops', () => {
+    pixels.fill(0);
+    if (!stats.lastDrawMs) ctx.putImageData(image, 0, 0); // the canvas's first put allocates its backing store
+  }));
+  function warmUp(deadline) {
+    do warm.shift()(); while (warm.length && deadline && deadline.timeRemaining() > 8);
+    if (warm.length) idle(warmUp);
+  }
+  idle(warmUp);
   // Silent units' ages in their labels tick even without batches.
   const ageTimer = setInterval(() => { if (map.getZoom() >= LABEL_ZOOM) schedule(); }, 5000);
   publish();
@@ -647,7 +676,7 @@ export function createPatrolLayer(map, element, config, onGap) {
     },
     // Draws at once (and drops the frame already asked for).
     drawNow: () => { if (frame) cancelAnimationFrame(frame); draw(); },
-    stats: () => ({ ...stats, parts: { ...stats.parts } }),
+    stats: () => ({ ...stats, parts: { ...stats.parts }, warmup: { ...stats.warmup } }),
     // The count bubbles of the last draw (empty when zoomed in), in canvas CSS pixels.
     clusters: () => clusterList.map(q => ({
       x: q.x, y: q.y, count: q.count,
