@@ -218,7 +218,7 @@ export function createPatrolLayer(map, element, config, onGap) {
 
     // Where a frame's time goes, for the measurement: cull/sort, sprites, bubbles, put, labels.
     const parts = stats.parts;
-    let mark = performance.now();
+    let mark = started;
     const lap = name => { const now = performance.now(); parts[name] = now - mark; mark = now; };
     lap('cull');
     frameImage();
