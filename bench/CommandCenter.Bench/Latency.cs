@@ -1,80 +1,220 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CommandCenter.Bench;
 
 // From an ingest request returning to a map client receiving the fix: `clients` hub connections
 // join the positions stream; fixes are posted at `rate` per second in 10 batches a second, each
-// unit moving 20 m per fix (above the jitter threshold), for `seconds`.
+// unit moving 20 m per fix (above the jitter threshold), for `seconds`, `runs` times.
+// The ceiling, in the same run: a bare SignalR server (this program in its own process, nothing
+// but a hub) broadcasting messages of the same shape, size and rate to as many clients.
 internal static class Latency
 {
     public sealed record Result(int Clients, double FixesPerSecond, long Received, double P50, double P99);
 
-    public static async Task<Result> MeasureAsync(Uri baseAddress, HttpClient http, IReadOnlyList<Unit> units, int clients, int rate, int seconds)
+    private const int TicksPerSecond = 10;
+
+    // For each number of clients: the bare broadcast, then the positions feed; then the table.
+    public static async Task RunAsync(Uri baseAddress, HttpClient http, IReadOnlyList<Unit> units, IReadOnlyList<int> clientCounts)
+    {
+        var rows = new List<(List<Result> Feed, List<Result> Bare)>();
+        foreach (var clients in clientCounts)
+        {
+            Console.WriteLine($"Latency with {clients} map clients: bare broadcast, then the positions feed…");
+            var bare = await MeasureBareAsync(clients, rate: 1_000, seconds: 10, runs: 3);
+            var feed = await MeasureAsync(baseAddress, http, units, clients, rate: 1_000, seconds: 10, runs: 3);
+            rows.Add((feed, bare));
+        }
+        if (rows.Count == 0) return;
+        // Medians of three 10 s runs (after a 3 s warm-up); each run's p50/p99 over all clients' fixes.
+        static double Mid(IEnumerable<double> values) => values.Order().ElementAt(1);
+        Console.WriteLine();
+        Console.WriteLine("| map clients | fixes/s posted | fixes received (all clients, per run) | p50 ms | p99 ms | bare broadcast p50 ms | bare p99 ms | runs p50/p99 |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var (feed, bare) in rows)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {feed[0].Clients} | {Mid(feed.Select(l => l.FixesPerSecond)):0} | {Mid(feed.Select(l => (double)l.Received)):0} | {Mid(feed.Select(l => l.P50)):0} | {Mid(feed.Select(l => l.P99)):0} | {Mid(bare.Select(l => l.P50)):0} | {Mid(bare.Select(l => l.P99)):0} | {string.Join(", ", feed.Select(l => $"{l.P50:0}/{l.P99:0}"))} |"));
+        Console.WriteLine("Latency: from the POST /api/positions response to a hub client's ReceivePositions holding that fix. Bare: a hub in its own");
+        Console.WriteLine("process sending a message of the same shape and size (rate/10 units) every 100 ms, from the send call to the client's handler.");
+        Console.WriteLine();
+    }
+
+    public static async Task<List<Result>> MeasureAsync(Uri baseAddress, HttpClient http, IReadOnlyList<Unit> units, int clients, int rate, int seconds, int runs)
     {
         var returned = new ConcurrentDictionary<(long, long), long>(); // (unit, fix ms) → timestamp when the POST returned
         var early = new ConcurrentDictionary<(long, long), ConcurrentBag<long>>(); // received before the POST returned
         var latencies = new ConcurrentBag<double>();
-        var hubs = new List<HubConnection>();
+        var hubs = await ConnectAsync(clients, new Uri(baseAddress, "hubs/live"), update =>
+        {
+            var now = Stopwatch.GetTimestamp();
+            foreach (var u in update.GetProperty("units").EnumerateArray())
+            {
+                var key = (u[0].GetInt64(), u[8].GetInt64()); // [id, callsign, kind, status, lat, lon, heading, speed, fixAt ms]
+                if (returned.TryGetValue(key, out var at)) latencies.Add(Math.Max(0, Stopwatch.GetElapsedTime(at, now).TotalMilliseconds));
+                else early.GetOrAdd(key, _ => []).Add(now);
+            }
+        }, "JoinPositions");
         try
         {
-            for (var c = 0; c < clients; c++)
-            {
-                var hub = new HubConnectionBuilder().WithUrl(new Uri(baseAddress, "hubs/live")).Build();
-                hub.On<JsonElement>("ReceivePositions", update =>
-                {
-                    var now = Stopwatch.GetTimestamp();
-                    foreach (var u in update.GetProperty("units").EnumerateArray())
-                    {
-                        var key = (u.GetProperty("id").GetInt64(), u.GetProperty("fixAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
-                        if (returned.TryGetValue(key, out var at)) latencies.Add(Math.Max(0, Stopwatch.GetElapsedTime(at, now).TotalMilliseconds));
-                        else early.GetOrAdd(key, _ => []).Add(now);
-                    }
-                });
-                await hub.StartAsync();
-                await hub.InvokeAsync<JsonElement>("JoinPositions");
-                hubs.Add(hub);
-            }
-
-            var perTick = Math.Max(1, rate / 10);
-            var next = 0;
             var lat = units.Select(_ => 30.20).ToArray();
-            var timer = Stopwatch.StartNew();
-            using var ticker = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-            var sent = 0;
-            var posts = new List<Task>();
-            while (timer.Elapsed < TimeSpan.FromSeconds(seconds) && await ticker.WaitForNextTickAsync())
+            var next = 0;
+            var results = new List<Result>();
+            for (var run = 0; run <= runs; run++) // run 0 warms up
             {
-                var time = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-                var batch = new List<(int Index, Unit Unit)>();
-                for (var k = 0; k < perTick; k++, next++) batch.Add((next % units.Count, units[next % units.Count]));
-                var body = batch.Select(b => new { deviceId = b.Unit.DeviceId, time, latitude = lat[b.Index] += 0.0002, longitude = 120.17, heading = 0 }).ToList();
-                sent += body.Count;
-                posts.Add(Task.Run(async () =>
+                latencies.Clear();
+                var perTick = Math.Max(1, rate / TicksPerSecond);
+                var timer = Stopwatch.StartNew();
+                using var ticker = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / TicksPerSecond));
+                var sent = 0;
+                var posts = new List<Task>();
+                while (timer.Elapsed < TimeSpan.FromSeconds(run == 0 ? 3 : seconds) && await ticker.WaitForNextTickAsync())
                 {
-                    (await http.PostAsJsonAsync("api/positions", new { fixes = body })).EnsureSuccessStatusCode();
-                    var at = Stopwatch.GetTimestamp();
-                    foreach (var (_, unit) in batch)
+                    var time = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                    var batch = new List<(int Index, Unit Unit)>();
+                    for (var k = 0; k < perTick; k++, next++) batch.Add((next % units.Count, units[next % units.Count]));
+                    var body = batch.Select(b => new { deviceId = b.Unit.DeviceId, time, latitude = lat[b.Index] += 0.0002, longitude = 120.17, heading = 0 }).ToList();
+                    sent += body.Count;
+                    posts.Add(Task.Run(async () =>
                     {
-                        var key = (unit.Id, time.ToUnixTimeMilliseconds());
-                        returned[key] = at;
-                        if (early.TryRemove(key, out var bag))
-                            foreach (var _ in bag) latencies.Add(0);
-                    }
-                }));
+                        (await http.PostAsJsonAsync("api/positions", new { fixes = body })).EnsureSuccessStatusCode();
+                        var at = Stopwatch.GetTimestamp();
+                        foreach (var (_, unit) in batch)
+                        {
+                            var key = (unit.Id, time.ToUnixTimeMilliseconds());
+                            returned[key] = at;
+                            if (early.TryRemove(key, out var bag))
+                                foreach (var _ in bag) latencies.Add(0);
+                        }
+                    }));
+                }
+                await Task.WhenAll(posts);
+                var rateAchieved = sent / timer.Elapsed.TotalSeconds;
+                await Task.Delay(1500); // the last flush
+                var all = latencies.ToList();
+                if (run > 0) results.Add(new Result(clients, rateAchieved, all.Count, Measure.Percentile(all, 0.5), Measure.Percentile(all, 0.99)));
             }
-            await Task.WhenAll(posts);
-            var rateAchieved = sent / timer.Elapsed.TotalSeconds;
-            await Task.Delay(1500); // the last flush
-            var all = latencies.ToList();
-            return new Result(clients, rateAchieved, all.Count, Measure.Percentile(all, 0.5), Measure.Percentile(all, 0.99));
+            return results;
         }
         finally
         {
             await Task.WhenAll(hubs.Select(h => h.DisposeAsync().AsTask()));
         }
+    }
+
+    // The ceiling: a message of `rate / 10` units every 100 ms from a bare hub in its own process,
+    // stamped with the monotonic clock (shared by processes on one machine) when it is sent.
+    public static async Task<List<Result>> MeasureBareAsync(int clients, int rate, int seconds, int runs)
+    {
+        var port = FreePort();
+        var perTick = Math.Max(1, rate / TicksPerSecond);
+        var self = typeof(Latency).Assembly.Location;
+        using var server = Process.Start(new ProcessStartInfo("dotnet", [self, BareServer.Argument, port.ToString(CultureInfo.InvariantCulture), perTick.ToString(CultureInfo.InvariantCulture)])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+        })!;
+        try
+        {
+            await server.StandardOutput.ReadLineAsync(); // "listening"
+            var latencies = new ConcurrentBag<double>();
+            var received = 0L;
+            var hubs = await ConnectAsync(clients, new Uri($"http://127.0.0.1:{port}/hubs/bare"), update =>
+            {
+                var now = Stopwatch.GetTimestamp();
+                var units = 0;
+                foreach (var u in update.GetProperty("units").EnumerateArray()) units += u[0].GetInt64() >= 0 ? 1 : 0; // read like the real client
+                var ms = Stopwatch.GetElapsedTime(update.GetProperty("seq").GetInt64(), now).TotalMilliseconds;
+                Interlocked.Add(ref received, units);
+                latencies.Add(ms);
+            }, null);
+            // Like the feed, which is quiet until fixes are posted: broadcast once all have connected.
+            await server.StandardInput.WriteLineAsync("go");
+            await server.StandardInput.FlushAsync();
+            try
+            {
+                var results = new List<Result>();
+                for (var run = 0; run <= runs; run++)
+                {
+                    latencies.Clear();
+                    Interlocked.Exchange(ref received, 0);
+                    await Task.Delay(TimeSpan.FromSeconds(run == 0 ? 3 : seconds));
+                    var all = latencies.ToList();
+                    if (run > 0) results.Add(new Result(clients, perTick * TicksPerSecond, Interlocked.Read(ref received), Measure.Percentile(all, 0.5), Measure.Percentile(all, 0.99)));
+                }
+                return results;
+            }
+            finally
+            {
+                await Task.WhenAll(hubs.Select(h => h.DisposeAsync().AsTask()));
+            }
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<List<HubConnection>> ConnectAsync(int clients, Uri url, Action<JsonElement> onUpdate, string? join)
+    {
+        var hubs = new HubConnection[clients];
+        await Parallel.ForAsync(0, clients, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (c, ct) =>
+        {
+            var hub = new HubConnectionBuilder().WithUrl(url, o => o.Headers["X-Api-Key"] = AppProcess.ApiKey).Build();
+            // A thousand handshakes on a busy 2-core machine take longer than the default 15 s.
+            hub.HandshakeTimeout = TimeSpan.FromSeconds(120);
+            hub.ServerTimeout = TimeSpan.FromSeconds(120);
+            hub.On("ReceivePositions", onUpdate);
+            await hub.StartAsync(ct);
+            if (join is not null) await hub.InvokeAsync<JsonElement>(join, ct);
+            hubs[c] = hub;
+        });
+        return [.. hubs];
+    }
+}
+
+// `CommandCenter.Bench --bare-broadcast-server <port> <units per message>`: the ceiling's server.
+internal static class BareServer
+{
+    public const string Argument = "--bare-broadcast-server";
+
+    public sealed class BareHub : Hub;
+
+    public static async Task RunAsync(int port, int unitsPerMessage)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Services.AddSignalR(o => o.HandshakeTimeout = TimeSpan.FromSeconds(120));
+        var app = builder.Build();
+        app.MapHub<BareHub>("/hubs/bare");
+        await app.StartAsync();
+        Console.WriteLine("listening");
+        await Console.In.ReadLineAsync(); // "go"
+        var hub = app.Services.GetRequiredService<IHubContext<BareHub>>();
+        // The same shape as a positions batch: [id, callsign, kind, status, lat, lon, heading, speed, fixAt ms].
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var units = Enumerable.Range(0, unitsPerMessage)
+            .Select(i => new object?[] { 1000L + i, $"B{i:00000}", "vehicle", "available", Math.Round(30.2 + i * 0.000123, 6), 120.17, 0.0, null, now }).ToArray();
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        while (await timer.WaitForNextTickAsync())
+            await hub.Clients.All.SendAsync("ReceivePositions", new { seq = Stopwatch.GetTimestamp(), snapshot = false, units });
     }
 }

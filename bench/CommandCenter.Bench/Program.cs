@@ -13,7 +13,12 @@ using NpgsqlTypes;
 // server). Warm up once, then three runs; the table shows each run and the median.
 // Then the latency from an ingest response to map clients on the hub, at 1,000 fixes/s.
 //   dotnet run -c Release --project bench/CommandCenter.Bench -- [--fixes 100000] [--batch 500] [--clients 4] [--units 1000]
-//     [--osmand 4000] [--latency-clients 100,1000]
+//     [--osmand 4000] [--latency-clients 100,1000] [--latency-only]
+if (args is [BareServer.Argument, var barePort, var bareUnits])
+{
+    await BareServer.RunAsync(int.Parse(barePort, CultureInfo.InvariantCulture), int.Parse(bareUnits, CultureInfo.InvariantCulture));
+    return;
+}
 var settings = Settings.Parse(args);
 var server = Environment.GetEnvironmentVariable("CC_TEST_PG") ?? "Host=127.0.0.1;Port=55432;Username=commandcenter;Password=commandcenter";
 Console.WriteLine($"Patrol ingest bench: {settings.Fixes} fixes in batches of {settings.Batch}, {settings.Clients} concurrent clients, " +
@@ -21,6 +26,9 @@ Console.WriteLine($"Patrol ingest bench: {settings.Fixes} fixes in batches of {s
 
 await using var app = await AppProcess.StartAsync(server);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Clients * 2 }) { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+http.DefaultRequestHeaders.Add("X-Api-Key", AppProcess.ApiKey); // a gateway's key: batches and unit registration
+// Phones send no key (the device id is the credential); the empty endpoint is asked the same way.
+using var phones = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Clients * 2 }) { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
 var units = await Setup.RegisterUnitsAsync(http, settings.Units);
 var dataSourceBuilder = new NpgsqlDataSourceBuilder(app.ConnectionString);
 dataSourceBuilder.UseNetTopologySuite();
@@ -35,12 +43,18 @@ var origin = DateTimeOffset.UtcNow.AddMinutes(-55);
 var slot = 0;
 List<Fix[]> NextBatches(int count) => Setup.Batches(units, count, settings.Batch, origin.AddMinutes(3 * slot++));
 
+if (args.Contains("--latency-only"))
+{
+    await Latency.RunAsync(app.BaseAddress, http, units, settings.LatencyClients);
+    return;
+}
+
 Console.WriteLine("Warming up…");
 await Measure.HttpBatchesAsync(http, NextBatches(settings.Batch * 20), settings.Clients, []);
 await Measure.StagedCopyAsync(db, NextBatches(settings.Batch * 20), settings.Clients);
 await Measure.RawCopyAsync(db, NextBatches(settings.Batch * 20), settings.Clients);
-await Measure.RequestsAsync(http, Setup.OsmAndUrls(units, 500, origin.AddMinutes(3 * slot++)), settings.Clients);
-await Measure.RequestsAsync(http, Enumerable.Repeat("health/live", 500).ToList(), settings.Clients);
+await Measure.RequestsAsync(phones, Setup.OsmAndUrls(units, 500, origin.AddMinutes(3 * slot++)), settings.Clients);
+await Measure.RequestsAsync(phones, Enumerable.Repeat("health/live", 500).ToList(), settings.Clients);
 
 for (var run = 1; run <= 3; run++)
 {
@@ -51,16 +65,10 @@ for (var run = 1; run <= 3; run++)
     Record("HTTP POST /api/positions", await Measure.HttpBatchesAsync(http, NextBatches(settings.Fixes), settings.Clients, runLatencies));
     Record("  ack p50 (ms)", Measure.Percentile(runLatencies, 0.50));
     Record("  ack p99 (ms)", Measure.Percentile(runLatencies, 0.99));
-    Record("empty endpoint GET /health/live", await Measure.RequestsAsync(http, Enumerable.Repeat("health/live", settings.OsmAnd).ToList(), settings.Clients));
-    Record("OsmAnd GET /api/osmand (1 fix each)", await Measure.RequestsAsync(http, Setup.OsmAndUrls(units, settings.OsmAnd, origin.AddMinutes(3 * slot++)), settings.Clients));
+    Record("empty endpoint GET /health/live", await Measure.RequestsAsync(phones, Enumerable.Repeat("health/live", settings.OsmAnd).ToList(), settings.Clients));
+    Record("OsmAnd GET /api/osmand (1 fix each)", await Measure.RequestsAsync(phones, Setup.OsmAndUrls(units, settings.OsmAnd, origin.AddMinutes(3 * slot++)), settings.Clients));
 }
 
-var latency = new List<Latency.Result>();
-foreach (var clients in settings.LatencyClients)
-{
-    Console.WriteLine($"Latency with {clients} map clients…");
-    latency.Add(await Latency.MeasureAsync(app.BaseAddress, http, units, clients, rate: 1_000, seconds: 10));
-}
 
 var stored = await db.CreateCommand("SELECT count(*) FROM positions").ExecuteScalarAsync();
 Console.WriteLine();
@@ -81,15 +89,7 @@ Row("  ack p99 (ms)", "ms", null);
 Row("empty endpoint GET /health/live", "req/s", null);
 Row("OsmAnd GET /api/osmand (1 fix each)", "req/s", "empty endpoint GET /health/live");
 Console.WriteLine();
-if (latency.Count > 0)
-{
-    Console.WriteLine("| map clients | fixes/s posted | fixes received (all clients) | p50 ms | p99 ms |");
-    Console.WriteLine("|---:|---:|---:|---:|---:|");
-    foreach (var l in latency)
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {l.Clients} | {l.FixesPerSecond:0} | {l.Received} | {l.P50:0} | {l.P99:0} |"));
-    Console.WriteLine("Latency: from the POST /api/positions response to a hub client's ReceivePositions holding that fix.");
-    Console.WriteLine();
-}
+await Latency.RunAsync(app.BaseAddress, http, units, settings.LatencyClients);
 Console.WriteLine($"{stored} rows in positions at the end (every fix posted stored once).");
 
 internal sealed record Settings(int Fixes, int Batch, int Clients, int Units, int OsmAnd, int[] LatencyClients)

@@ -44,8 +44,11 @@ public class PatrolMapTests : BrowserTest
         Assert.Equal("available", await page.EvaluateAsync<string>($"id => {Map}.ccPatrols.unit(id).status", unitId));
     }
 
-    // The issue's map measurement: 5,000 moving units, every unit changed in every batch. Timings
-    // are printed, not asserted (a shared CI machine makes them noisy); the counts are asserted.
+    // The issue's map measurement: 5,000 moving units, every unit changed in every batch, received
+    // as the hub sends them (compact JSON, parsed in the task that applies it) and drawn on the next
+    // animation frame, at the board's district zoom and closer. Timings are printed and written to
+    // artifacts/map-5000-units.txt, not asserted (a shared CI machine makes them noisy); the counts
+    // and the aggregation are asserted.
     [Fact]
     public async Task The_map_applies_and_draws_batches_of_5000_moving_units()
     {
@@ -54,39 +57,110 @@ public class PatrolMapTests : BrowserTest
         // A detached map and layer of the same module, so that no hub message interferes.
         var result = await page.EvaluateAsync<JsonElement>("""
             async () => {
+              const longTasks = [];
+              new PerformanceObserver(l => l.getEntries().forEach(e => longTasks.push({ start: e.startTime, duration: e.duration })))
+                .observe({ type: 'longtask', buffered: false });
+              const phases = [];
+              const phase = name => phases.push({ name, at: performance.now() });
+              const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+              const pause = ms => new Promise(r => setTimeout(r, ms));
+              const boardZoom = document.querySelector('[data-testid=map]').ccPatrols.stats().zoom || 14;
+
+              phase('setup');
               const div = document.createElement('div');
               div.style.cssText = 'position:fixed;left:0;top:0;width:1200px;height:800px;z-index:9999;background:#0b1622';
               document.body.appendChild(div);
-              const map = L.map(div, { zoomAnimation: false }).setView([30.245, 120.18], 14);
+              const map = L.map(div, { zoomAnimation: false }).setView([30.245, 120.18], boardZoom);
               const { createPatrolLayer } = await import('/map/patrol-layer.js');
               const text = { secondsAgo: '{0}s', minutesAgo: '{0}min', lastFix: 'fix', status: {}, kind: {} };
-              const layer = createPatrolLayer(map, div, text, () => { throw new Error('gap'); });
+              const layer = createPatrolLayer(map, div, { text }, () => { throw new Error('gap'); });
               const hooks = div.ccPatrols;
-              const longTasks = [];
-              new PerformanceObserver(l => l.getEntries().forEach(e => longTasks.push(e.duration))).observe({ type: 'longtask', buffered: false });
+              const canvas = div.querySelector('[data-testid=patrol-canvas]');
+              const readBack = () => canvas.getContext('2d').getImageData(0, 0, 1, 1);
+              await pause(100);
+
+              // The hub's messages, built ahead (not measured): [id, callsign, kind, status, lat, lon, heading, speed, fixAt ms].
+              phase('build');
               const statuses = ['available', 'assigned', 'en_route', 'on_scene', 'silent'];
-              const unit = (i, step) => ({ id: i, callsign: `U${i}`, kind: i % 7 ? 'street_patrol' : 'vehicle', status: statuses[i % 5],
-                lat: 30.215 + (i % 100) * 0.0006 + step * 0.00002, lon: 120.13 + Math.floor(i / 100) * 0.0018, heading: (i * 7 + step) % 360, speed: 1.2,
-                fixAt: new Date().toISOString() });
-              layer.apply({ seq: 0, snapshot: true, units: Array.from({ length: 5000 }, (_, i) => unit(i, 0)) });
+              const message = (seq, step) => {
+                const now = Date.now();
+                const units = [];
+                for (let i = 0; i < 5000; i++) units.push([i, `U${i}`, i % 7 ? 'street_patrol' : 'vehicle', statuses[i % 5],
+                  30.215 + (i % 100) * 0.0006 + step * 0.00002, 120.13 + Math.floor(i / 100) * 0.0018, (i * 7 + step) % 360, 1.2, now]);
+                return JSON.stringify({ type: 1, target: 'ReceivePositions', arguments: [{ seq, snapshot: step === 0, units }] });
+              };
+              const zooms = [boardZoom, 15, 16];
+              const steps = 15;
+              const messages = [message(0, 0)];
+              for (let s = 1; s <= zooms.length * steps; s++) { messages.push(message(s, s)); if (s % 5 === 0) await pause(0); }
+              await pause(200);
+
+              phase('snapshot');
+              let t = performance.now();
+              layer.apply(JSON.parse(messages[0]).arguments[0]);
+              const snapshotApply = performance.now() - t;
+              t = performance.now(); hooks.drawNow(); readBack();
+              const snapshotDraw = performance.now() - t;
+              const snapshotParts = hooks.stats().parts;
               const counts = [hooks.count()];
-              const apply = [], draw = [];
-              for (let step = 1; step <= 20; step++) {
-                const batch = { seq: step, snapshot: false, units: Array.from({ length: 5000 }, (_, i) => unit(i, step)) };
-                await new Promise(r => setTimeout(r, 50));
-                let t = performance.now(); layer.apply(batch); apply.push(performance.now() - t); counts.push(hooks.count());
-                t = performance.now(); hooks.drawNow(); draw.push(performance.now() - t);
-              }
-              layer.dispose();
+              await pause(200);
+
               const median = a => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-              return { minCount: Math.min(...counts), applyMedian: median(apply), drawMedian: median(draw), drawMax: Math.max(...draw),
-                longTasks: longTasks.length, longestTask: longTasks.length ? Math.max(...longTasks) : 0 };
+              const runs = [];
+              let next = 1;
+              for (const zoom of zooms) {
+                map.setView([30.245, 120.18], zoom, { animate: false });
+                await frame();
+                phase(`zoom ${zoom}`);
+                const apply = [], draw = [], total = [];
+                for (let s = 0; s < steps; s++, next++) {
+                  await pause(50);
+                  t = performance.now();
+                  layer.apply(JSON.parse(messages[next]).arguments[0]);
+                  const a = performance.now() - t;
+                  // Draw now, in the same task as the apply (the worst case), and read a pixel
+                  // back so the canvas is rasterised inside the measurement, not after it.
+                  t = performance.now(); hooks.drawNow(); readBack();
+                  const d = performance.now() - t;
+                  apply.push(a); draw.push(d); total.push(a + d); counts.push(hooks.count());
+                }
+                const st = hooks.stats();
+                runs.push({ zoom, applyMedian: median(apply), drawMedian: median(draw), totalMedian: median(total), drawMax: Math.max(...draw),
+                  visible: st.visible, individuals: st.individuals, clusters: st.clusters, lastDrawParts: st.parts });
+              }
+              phase('end');
+              await pause(100);
+
+              // Aggregation: bubbles at the district zoom, single units when zoomed in close.
+              map.setView([30.245, 120.18], boardZoom, { animate: false }); hooks.drawNow();
+              const district = { zoom: boardZoom, clusters: hooks.clusters().length, inClusters: hooks.clusters().reduce((s, q) => s + q.count, 0), individuals: hooks.stats().individuals };
+              map.setView([30.245, 120.18], 17, { animate: false }); hooks.drawNow();
+              const close = { zoom: 17, clusters: hooks.clusters().length, individuals: hooks.stats().individuals };
+              layer.dispose();
+
+              const byPhase = phases.slice(0, -1).map((p, i) => {
+                // By the end of the task: a task that starts a phase began before its mark.
+                const tasks = longTasks.filter(l => l.start + l.duration >= p.at && l.start + l.duration < phases[i + 1].at).map(l => l.duration);
+                return { phase: p.name, longTasks: tasks.length, longest: tasks.length ? Math.max(...tasks) : 0 };
+              });
+              const measured = byPhase.filter(p => p.phase !== 'build');
+              return { minCount: Math.min(...counts), warmup: hooks.stats().warmup, snapshotApply, snapshotDraw, snapshotParts, runs, longTasks: byPhase,
+                longTasksOutsideBuild: measured.reduce((s, p) => s + p.longTasks, 0), longestOutsideBuild: Math.max(...measured.map(p => p.longest)),
+                district, close };
             }
             """);
 
-        TestContext.Current.TestOutputHelper?.WriteLine($"5000 units: {result}");
-        await File.AppendAllTextAsync(Path.Combine(Browser.ArtifactsFolder, "..", "map-5000-units.txt"), $"{DateTimeOffset.UtcNow:O} {result}\n", Ct);
+        // The machine's load with it: long tasks on a shared 2-core machine are often waits for a core.
+        var load = File.Exists("/proc/loadavg") ? (await File.ReadAllTextAsync("/proc/loadavg", Ct)).Split(' ')[0] : "?";
+        TestContext.Current.TestOutputHelper?.WriteLine($"5000 units (load {load}, {Environment.ProcessorCount} cores): {result}");
+        await File.AppendAllTextAsync(Path.Combine(Browser.ArtifactsFolder, "..", "map-5000-units.txt"),
+            $"{DateTimeOffset.UtcNow:O} load {load} cores {Environment.ProcessorCount} {result}\n", Ct);
         Assert.True(result.GetProperty("minCount").GetInt32() >= 5000, result.ToString());
+        var district = result.GetProperty("district");
+        Assert.True(district.GetProperty("clusters").GetInt32() > 0, result.ToString());
+        var close = result.GetProperty("close");
+        Assert.Equal(0, close.GetProperty("clusters").GetInt32());
+        Assert.True(close.GetProperty("individuals").GetInt32() > 0, result.ToString());
     }
 }
 

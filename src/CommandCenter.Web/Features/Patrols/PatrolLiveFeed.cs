@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using CommandCenter.Domain.Patrols;
 using CommandCenter.Web.Live;
 using Microsoft.AspNetCore.SignalR;
@@ -16,6 +18,7 @@ public sealed record UnitMarkerView(long Id, string Callsign, string Kind, strin
 
 // A batch of changed units (or, from JoinPositions, all of them). Seq orders the batches of one
 // instance: a client drops batches at or below the snapshot's seq and re-joins on a gap.
+[JsonConverter(typeof(PatrolUpdateJson))]
 public sealed record PatrolUpdate(long Seq, bool Snapshot, IReadOnlyList<UnitMarkerView> Units);
 
 // The live units as a circuit reads them (the unit list beside the map): all of them, then the
@@ -28,6 +31,48 @@ public interface IPatrolUnitSource
     IReadOnlyList<UnitMarker> Units();
 
     IDisposable OnUnitsChanged(Action<IReadOnlyList<UnitMarker>> handler);
+}
+
+// On the wire each unit is an array, [id, callsign, kind, status, lat, lon, heading, speed,
+// fixAt as Unix ms]: half the bytes of named properties, and less for every client to parse.
+// The batch is serialised once per send, whatever the number of clients.
+public sealed class PatrolUpdateJson : JsonConverter<PatrolUpdate>
+{
+    public override void Write(Utf8JsonWriter writer, PatrolUpdate value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("seq", value.Seq);
+        writer.WriteBoolean("snapshot", value.Snapshot);
+        writer.WriteStartArray("units");
+        foreach (var u in value.Units)
+        {
+            writer.WriteStartArray();
+            writer.WriteNumberValue(u.Id);
+            writer.WriteStringValue(u.Callsign);
+            writer.WriteStringValue(u.Kind);
+            writer.WriteStringValue(u.Status);
+            writer.WriteNumberValue(u.Lat);
+            writer.WriteNumberValue(u.Lon);
+            if (u.Heading is { } heading) writer.WriteNumberValue(heading); else writer.WriteNullValue();
+            if (u.Speed is { } speed) writer.WriteNumberValue(speed); else writer.WriteNullValue();
+            writer.WriteNumberValue(u.FixAt.ToUnixTimeMilliseconds());
+            writer.WriteEndArray();
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    // For .NET hub clients (tests, the bench).
+    public override PatrolUpdate Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using var doc = JsonDocument.ParseValue(ref reader);
+        var root = doc.RootElement;
+        var units = root.GetProperty("units").EnumerateArray().Select(u => new UnitMarkerView(
+            u[0].GetInt64(), u[1].GetString()!, u[2].GetString()!, u[3].GetString()!, u[4].GetDouble(), u[5].GetDouble(),
+            u[6].ValueKind == JsonValueKind.Null ? null : u[6].GetDouble(), u[7].ValueKind == JsonValueKind.Null ? null : u[7].GetDouble(),
+            DateTimeOffset.FromUnixTimeMilliseconds(u[8].GetInt64()))).ToList();
+        return new PatrolUpdate(root.GetProperty("seq").GetInt64(), root.GetProperty("snapshot").GetBoolean(), units);
+    }
 }
 
 // The positions path to the map (ADR 0005). Every MapFlushInterval each instance reads the

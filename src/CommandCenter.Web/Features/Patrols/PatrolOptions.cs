@@ -14,9 +14,10 @@ public sealed record PatrolOptions
     [Range(0, 1000)]
     public double MinMoveMeters { get; init; } = 10;
 
-    // How often the map gets a batch of the units that changed.
+    // How often the map gets a batch of the units that changed (and the latest-position table is
+    // read). A fix waits up to this long for its batch: 100 ms keeps the hub's p99 under 150 ms.
     [Range(typeof(TimeSpan), "00:00:00.050", "00:00:10")]
-    public TimeSpan MapFlushInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan MapFlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     // History older than this is dropped a whole day-partition at a time.
     [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
