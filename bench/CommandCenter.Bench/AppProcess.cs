@@ -8,6 +8,9 @@ namespace CommandCenter.Bench;
 // A fresh database and the built app as a separate Kestrel process on a free loopback port.
 internal sealed class AppProcess : IAsyncDisposable
 {
+    // Seeded by the app at start (Access:DemoApiKey): the bench posts batches and registers units with it.
+    public const string ApiKey = "cc_bench_BenchmarkKey00000000000000000";
+
     private static readonly string[] Configurations = ["Release", "Debug"];
 
     private readonly Process _process;
@@ -56,6 +59,8 @@ internal sealed class AppProcess : IAsyncDisposable
                 ["ConnectionStrings__CommandCenter"] = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString,
                 ["Demo__Enabled"] = "false",
                 ["Logging__LogLevel__Default"] = "Warning",
+                ["Access__SeedDemoUsers"] = "true",
+                ["Access__DemoApiKey"] = ApiKey,
             },
         };
         var process = Process.Start(start)!;

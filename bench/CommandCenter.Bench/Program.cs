@@ -21,6 +21,9 @@ Console.WriteLine($"Patrol ingest bench: {settings.Fixes} fixes in batches of {s
 
 await using var app = await AppProcess.StartAsync(server);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Clients * 2 }) { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+http.DefaultRequestHeaders.Add("X-Api-Key", AppProcess.ApiKey); // a gateway's key: batches and unit registration
+// Phones send no key (the device id is the credential); the empty endpoint is asked the same way.
+using var phones = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Clients * 2 }) { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
 var units = await Setup.RegisterUnitsAsync(http, settings.Units);
 var dataSourceBuilder = new NpgsqlDataSourceBuilder(app.ConnectionString);
 dataSourceBuilder.UseNetTopologySuite();
@@ -39,8 +42,8 @@ Console.WriteLine("Warming up…");
 await Measure.HttpBatchesAsync(http, NextBatches(settings.Batch * 20), settings.Clients, []);
 await Measure.StagedCopyAsync(db, NextBatches(settings.Batch * 20), settings.Clients);
 await Measure.RawCopyAsync(db, NextBatches(settings.Batch * 20), settings.Clients);
-await Measure.RequestsAsync(http, Setup.OsmAndUrls(units, 500, origin.AddMinutes(3 * slot++)), settings.Clients);
-await Measure.RequestsAsync(http, Enumerable.Repeat("health/live", 500).ToList(), settings.Clients);
+await Measure.RequestsAsync(phones, Setup.OsmAndUrls(units, 500, origin.AddMinutes(3 * slot++)), settings.Clients);
+await Measure.RequestsAsync(phones, Enumerable.Repeat("health/live", 500).ToList(), settings.Clients);
 
 for (var run = 1; run <= 3; run++)
 {
@@ -51,8 +54,8 @@ for (var run = 1; run <= 3; run++)
     Record("HTTP POST /api/positions", await Measure.HttpBatchesAsync(http, NextBatches(settings.Fixes), settings.Clients, runLatencies));
     Record("  ack p50 (ms)", Measure.Percentile(runLatencies, 0.50));
     Record("  ack p99 (ms)", Measure.Percentile(runLatencies, 0.99));
-    Record("empty endpoint GET /health/live", await Measure.RequestsAsync(http, Enumerable.Repeat("health/live", settings.OsmAnd).ToList(), settings.Clients));
-    Record("OsmAnd GET /api/osmand (1 fix each)", await Measure.RequestsAsync(http, Setup.OsmAndUrls(units, settings.OsmAnd, origin.AddMinutes(3 * slot++)), settings.Clients));
+    Record("empty endpoint GET /health/live", await Measure.RequestsAsync(phones, Enumerable.Repeat("health/live", settings.OsmAnd).ToList(), settings.Clients));
+    Record("OsmAnd GET /api/osmand (1 fix each)", await Measure.RequestsAsync(phones, Setup.OsmAndUrls(units, settings.OsmAnd, origin.AddMinutes(3 * slot++)), settings.Clients));
 }
 
 var latency = new List<Latency.Result>();
