@@ -15,9 +15,15 @@ public sealed record FixToStore(long UnitId, PositionFix Fix);
 // binary COPYd straight into the history, optimistically: repeats are rare, and if one is there
 // the unique key fails the COPY, the transaction rolls back and the group goes the careful way —
 // COPY into a temp table, then INSERT … ON CONFLICT DO NOTHING RETURNING — so a repeat still
-// stores nothing. Either way each unit's latest fix of the group (picked here) is upserted. A
-// small group (single OsmAnd fixes) skips COPY's round trips: the careful statements run as one
-// prepared statement over arrays. A request is answered when its fixes are committed.
+// stores nothing. A small group (single OsmAnd fixes) skips COPY's round trips: the careful
+// statements run as one prepared statement over arrays. A request is answered when its fixes are
+// committed.
+//
+// Each unit's newest fix of the group is upserted into unit_positions in the same transaction —
+// unless this instance upserted that unit less than Patrol:LatestMinInterval ago: then the fix
+// waits (only the newest per unit) and a flush loop upserts it when the unit is due. The map reads
+// that table a few times a second, so more frequent upserts show nothing; under a flood of fixes
+// they would cost as much as the history itself. A unit reporting every few seconds is never held.
 public sealed class PositionWriter(
     NpgsqlDataSource dataSource,
     PositionHistory history,
@@ -97,11 +103,15 @@ public sealed class PositionWriter(
         return await pending.Done.Task.WaitAsync(ct);
     }
 
+    private readonly LatestThrottle _latest = new(options.Value.LatestMinInterval);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await Task.WhenAll(Enumerable.Range(0, options.Value.Writers).Select(_ => Task.Run(() => WriteLoopAsync(stoppingToken), stoppingToken)));
+            await Task.WhenAll([
+                .. Enumerable.Range(0, options.Value.Writers).Select(_ => Task.Run(() => WriteLoopAsync(stoppingToken), stoppingToken)),
+                Task.Run(() => FlushHeldLoopAsync(stoppingToken), stoppingToken)]);
         }
         finally
         {
@@ -245,27 +255,63 @@ public sealed class PositionWriter(
             return false;
         }
 
-        await using (var upsert = LatestCommand(conn, group))
+        var due = _latest.TakeDue(group.SelectMany(p => p.Fixes), Environment.TickCount64, out var released);
+        try
         {
-            upsert.Transaction = tx;
-            await upsert.PrepareAsync(ct);
-            await upsert.ExecuteNonQueryAsync(ct);
+            if (due.Count > 0)
+            {
+                await using var upsert = FixesCommand(UpsertLatestOfArrays, conn, due);
+                upsert.Transaction = tx;
+                await upsert.PrepareAsync(ct);
+                await upsert.ExecuteNonQueryAsync(ct);
+            }
+            await tx.CommitAsync(ct);
         }
-        await tx.CommitAsync(ct);
+        catch
+        {
+            _latest.Hold(released); // the group's own fixes rolled back with the history
+            throw;
+        }
         return true;
     }
 
-    private NpgsqlCommand LatestCommand(NpgsqlConnection conn, List<Pending> group)
+    // Upserts held fixes once their unit is due, on its own connection.
+    private async Task FlushHeldLoopAsync(CancellationToken stoppingToken)
     {
-        var latest = new Dictionary<long, FixToStore>();
-        foreach (var p in group)
+        NpgsqlConnection? conn = null;
+        var interval = options.Value.LatestMinInterval;
+        if (interval <= TimeSpan.Zero) return;
+        using var timer = new PeriodicTimer(interval / 4);
+        try
         {
-            foreach (var f in p.Fixes)
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                if (!latest.TryGetValue(f.UnitId, out var seen) || seen.Fix.Time < f.Fix.Time) latest[f.UnitId] = f;
+                var due = _latest.TakeHeldDue(Environment.TickCount64);
+                if (due.Count == 0) continue;
+                try
+                {
+                    conn ??= await dataSource.OpenConnectionAsync(stoppingToken);
+                    await using var upsert = FixesCommand(UpsertLatestOfArrays, conn, due);
+                    await upsert.PrepareAsync(stoppingToken);
+                    await upsert.ExecuteNonQueryAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogWarning(ex, "Upserting {Count} held latest positions failed; retrying on the next tick", due.Count);
+                    _latest.Hold(due);
+                    if (conn is not null) await conn.DisposeAsync();
+                    conn = null;
+                }
             }
         }
-        return FixesCommand(UpsertLatestOfArrays, conn, [.. latest.Values]);
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down; held fixes are in the history, and the next fix of each unit moves it
+        }
+        finally
+        {
+            if (conn is not null) await conn.DisposeAsync();
+        }
     }
 
     private async Task<HashSet<(long UnitId, DateTimeOffset Time)>> CopyAsync(NpgsqlConnection conn, List<Pending> group, CancellationToken ct)

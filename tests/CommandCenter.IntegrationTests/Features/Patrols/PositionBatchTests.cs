@@ -120,6 +120,25 @@ public class PositionBatchTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_unit_reporting_faster_than_the_latest_interval_still_ends_on_its_newest_fix()
+    {
+        var (unitId, deviceId) = await RegisterAsync(_http);
+        var now = DateTimeOffset.UtcNow;
+        object[] Batch(int from) => [.. Enumerable.Range(from, 100).Select(s => Fix(deviceId, now.AddSeconds(-s), lat: Lat + s * 0.001))];
+
+        await PostAsync(Batch(101)); // fixes -101 … -200 s: the unit is upserted now
+        await PostAsync(Batch(1));   // -1 … -100 s, moments later: its newest fix is held for its turn
+
+        Assert.Equal(200, await HistoryCountAsync(unitId));
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        double lat;
+        while ((lat = await fixture.Database.ScalarAsync<double>($"SELECT ST_Y(location) FROM unit_positions WHERE unit_id = {unitId}")) != Lat + 0.001
+               && DateTime.UtcNow < deadline)
+            await Task.Delay(50, Ct);
+        Assert.Equal(Lat + 0.001, lat, 6);
+    }
+
+    [Fact]
     public async Task A_late_fix_is_kept_in_history_but_does_not_move_the_unit_back()
     {
         var (unitId, deviceId) = await RegisterAsync(_http);
