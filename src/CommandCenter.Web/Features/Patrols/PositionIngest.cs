@@ -33,7 +33,11 @@ public sealed class PositionIngest(
 
     public async Task<BatchResult> IngestBatchAsync(IReadOnlyList<ParsedFix> fixes, CancellationToken ct)
     {
-        var ids = fixes.Select(f => f.Report.DeviceId).OfType<string>().ToList();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var f in fixes)
+        {
+            if (f.Report.DeviceId is { } id) ids.Add(id);
+        }
         var misses = new List<string>();
         var known = await devices.FindManyAsync(ids, ct, misses);
         foreach (var id in misses) logger.LogWarning("Position batch names unknown device {DeviceId}; its fixes are rejected", id);
@@ -45,16 +49,22 @@ public sealed class PositionIngest(
         for (var i = 0; i < fixes.Count; i++)
         {
             var (report, parseErrors) = fixes[i];
-            var errors = new Dictionary<string, string[]>(parseErrors);
+            // Made only for a fix with something wrong: most fixes are fine.
+            var errors = parseErrors.Count > 0 ? new Dictionary<string, string[]>(parseErrors) : null;
             RegisteredDevice? device = null;
-            if (string.IsNullOrEmpty(report.DeviceId)) errors.TryAdd("deviceId", ["deviceId is required."]);
-            else if (!known.TryGetValue(report.DeviceId, out device)) errors.TryAdd("deviceId", [$"Unknown device '{report.DeviceId}'; an admin must register it."]);
+            if (string.IsNullOrEmpty(report.DeviceId)) (errors ??= []).TryAdd("deviceId", ["deviceId is required."]);
+            else if (!known.TryGetValue(report.DeviceId, out device)) (errors ??= []).TryAdd("deviceId", [$"Unknown device '{report.DeviceId}'; an admin must register it."]);
             PositionFix? fix = null;
-            if (errors.Count == 0 || errors.Keys.All(k => k == "deviceId"))
+            if (errors is null || errors.Keys.All(k => k == "deviceId"))
             {
-                foreach (var (field, messages) in FixRules.Validate(report, now, limits, out fix)) errors.TryAdd(field, messages);
+                var invalid = FixRules.Validate(report, now, limits, out fix);
+                if (invalid.Count > 0)
+                {
+                    errors ??= [];
+                    foreach (var (field, messages) in invalid) errors.TryAdd(field, messages);
+                }
             }
-            if (errors.Count > 0)
+            if (errors is not null)
             {
                 rejected.Add(new FixRejection(i, report.DeviceId, errors.ToDictionary(e => $"fixes[{i}].{e.Key}", e => e.Value)));
                 metrics.Fixes(BatchProtocol, errors.ContainsKey("deviceId") ? "unknown_device" : "rejected", reason: errors.Keys.First());
