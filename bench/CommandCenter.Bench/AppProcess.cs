@@ -100,7 +100,18 @@ internal sealed class AppProcess : IAsyncDisposable
         await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_server) { Database = "postgres", Pooling = false }.ConnectionString);
         await admin.OpenAsync();
         await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Database}\" WITH (FORCE)", admin);
-        await cmd.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await cmd.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 10)
+            {
+                await Task.Delay(1_000); // an autovacuum worker, which FORCE may not end, is still in it
+            }
+        }
     }
 
     private static string RepoRoot()

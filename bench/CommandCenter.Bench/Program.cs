@@ -14,7 +14,7 @@ using NpgsqlTypes;
 // server). Warm up once, then three runs; the table shows each run and the median.
 // Then the latency from an ingest response to map clients on the hub, at 1,000 fixes/s.
 //   dotnet run -c Release --project bench/CommandCenter.Bench -- [--fixes 100000] [--batch 500] [--clients 4] [--units 1000]
-//     [--osmand 4000] [--osmand-clients 4] [--latency-clients 100,1000] [--only batch,osmand]
+//     [--osmand 4000] [--osmand-clients 4] [--warmup 3] [--latency-clients 100,1000] [--only batch,osmand]
 //   --latency-clients 0 skips the latency measurement; --only picks ingest measurements among
 //   raw, sql, http (batch = all three) and osmand.
 var settings = Settings.Parse(args);
@@ -37,21 +37,33 @@ var results = new Dictionary<string, List<double>>();
 var latencies = new List<double>();
 void Record(string name, double value) => (results.TryGetValue(name, out var list) ? list : results[name] = []).Add(value);
 
-// Each (measurement, run) writes its own minute of fix times, so nothing collides by accident.
-var origin = DateTimeOffset.UtcNow.AddMinutes(-55);
+// Each (measurement, run) writes its own three minutes of fix times, so nothing collides by
+// accident; the raw COPY needs their day partitions to exist (the app makes today's and on).
+var origin = DateTimeOffset.UtcNow.AddMinutes(-100);
+foreach (var day in new[] { origin.UtcDateTime.Date, DateTime.UtcNow.Date }.Distinct())
+{
+    await using var partition = db.CreateCommand(string.Create(CultureInfo.InvariantCulture,
+        $"CREATE TABLE IF NOT EXISTS positions_{day:yyyyMMdd} PARTITION OF positions FOR VALUES FROM ('{day:yyyy-MM-dd} 00:00:00+00') TO ('{day.AddDays(1):yyyy-MM-dd} 00:00:00+00')"));
+    await partition.ExecuteNonQueryAsync();
+}
 var slot = 0;
 List<Fix[]> NextBatches(int count) => Setup.Batches(units, count, settings.Batch, origin.AddMinutes(3 * slot++));
 
 bool Runs(string part) => settings.Only.Contains(part) || part is "raw" or "sql" or "http" && settings.Only.Contains("batch");
 var osmand = Runs("osmand");
-Console.WriteLine("Warming up…");
-if (Runs("http")) await Measure.HttpBatchesAsync(http, NextBatches(settings.Batch * 20), settings.Clients, []);
-if (Runs("sql")) await Measure.WriterSqlAsync(db, NextBatches(settings.Batch * 20), settings.Clients);
-if (Runs("raw")) await Measure.RawCopyAsync(db, NextBatches(settings.Batch * 20), settings.Clients);
-if (osmand)
+// Several runs' worth: a fresh app spends tens of seconds of CPU tiering up its JIT code (EF Core,
+// Npgsql, Kestrel), which a server that has been up for hours has long finished.
+Console.WriteLine($"Warming up ({settings.Warmup} passes)…");
+for (var pass = 0; pass < settings.Warmup; pass++)
 {
-    await Measure.RequestsAsync(phones, Setup.OsmAndUrls(units, 500, origin.AddMinutes(3 * slot++)), settings.OsmAndClients);
-    await Measure.RequestsAsync(phones, Enumerable.Repeat("health/live", 500).ToList(), settings.OsmAndClients);
+    if (Runs("http")) await Measure.HttpBatchesAsync(http, NextBatches(settings.Fixes), settings.Clients, []);
+    if (Runs("sql")) await Measure.WriterSqlAsync(db, NextBatches(settings.Fixes), settings.Clients);
+    if (Runs("raw")) await Measure.RawCopyAsync(db, NextBatches(settings.Fixes), settings.Clients);
+    if (osmand)
+    {
+        await Measure.RequestsAsync(phones, Setup.OsmAndUrls(units, settings.OsmAnd, origin.AddMinutes(3 * slot++)), settings.OsmAndClients);
+        await Measure.RequestsAsync(phones, Enumerable.Repeat("health/live", settings.OsmAnd).ToList(), settings.OsmAndClients);
+    }
 }
 
 for (var run = 1; run <= 3; run++)
@@ -110,7 +122,7 @@ if (latency.Count > 0)
 }
 Console.WriteLine($"{stored} rows in positions at the end (every fix posted stored once).");
 
-internal sealed record Settings(int Fixes, int Batch, int Clients, int Units, int OsmAnd, int OsmAndClients, int[] LatencyClients, string[] Only)
+internal sealed record Settings(int Fixes, int Batch, int Clients, int Units, int OsmAnd, int OsmAndClients, int Warmup, int[] LatencyClients, string[] Only)
 {
     public static Settings Parse(string[] args)
     {
@@ -127,7 +139,7 @@ internal sealed record Settings(int Fixes, int Batch, int Clients, int Units, in
         string[] parts = only >= 0 && only + 1 < args.Length ? args[only + 1].Split(',', StringSplitOptions.RemoveEmptyEntries) : ["batch", "osmand"];
         var clients = Get("clients", 4);
         return new Settings(Get("fixes", 100_000), Get("batch", 500), clients, Get("units", 1_000), Get("osmand", 4_000),
-            Get("osmand-clients", clients), latency, parts);
+            Get("osmand-clients", clients), Get("warmup", 3), latency, parts);
     }
 }
 
