@@ -24,6 +24,8 @@ internal sealed class AppProcess : IAsyncDisposable
         BaseAddress = baseAddress;
     }
 
+    public int ProcessId => _process.Id;
+
     public string Database { get; }
     public Uri BaseAddress { get; }
     public string ConnectionString => new NpgsqlConnectionStringBuilder(_server) { Database = Database, MaxPoolSize = 50 }.ConnectionString;

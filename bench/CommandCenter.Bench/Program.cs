@@ -40,30 +40,37 @@ void Record(string name, double value) => (results.TryGetValue(name, out var lis
 // Each (measurement, run) writes its own three minutes of fix times, so nothing collides by
 // accident; the raw COPY needs their day partitions to exist (the app makes today's and on).
 var origin = DateTimeOffset.UtcNow.AddMinutes(-100);
-foreach (var day in new[] { origin.UtcDateTime.Date, DateTime.UtcNow.Date }.Distinct())
+foreach (var day in new[] { origin.UtcDateTime.AddHours(-3).Date, DateTime.UtcNow.Date }.Distinct())
 {
     await using var partition = db.CreateCommand(string.Create(CultureInfo.InvariantCulture,
         $"CREATE TABLE IF NOT EXISTS positions_{day:yyyyMMdd} PARTITION OF positions FOR VALUES FROM ('{day:yyyy-MM-dd} 00:00:00+00') TO ('{day.AddDays(1):yyyy-MM-dd} 00:00:00+00')"));
     await partition.ExecuteNonQueryAsync();
 }
 var slot = 0;
+var warmSlot = 0; // warm-up passes write the minutes before the origin
 List<Fix[]> NextBatches(int count) => Setup.Batches(units, count, settings.Batch, origin.AddMinutes(3 * slot++));
+List<Fix[]> WarmBatches(int count) => Setup.Batches(units, count, settings.Batch, origin.AddMinutes(-3 * ++warmSlot));
 
 bool Runs(string part) => settings.Only.Contains(part) || part is "raw" or "sql" or "http" && settings.Only.Contains("batch");
 var osmand = Runs("osmand");
-// Several runs' worth: a fresh app spends tens of seconds of CPU tiering up its JIT code (EF Core,
-// Npgsql, Kestrel), which a server that has been up for hours has long finished.
-Console.WriteLine($"Warming up ({settings.Warmup} passes)…");
-for (var pass = 0; pass < settings.Warmup; pass++)
+// Until the JIT has settled: a fresh app spends tens of seconds of CPU tiering up its code (EF Core,
+// Npgsql, Kestrel) on its own thread, which a server that has been up for hours has long finished.
+// At least --warmup passes, then more (up to 10) while either process's JIT thread was busy.
+Console.WriteLine("Warming up…");
+for (var pass = 0; ; pass++)
 {
-    if (Runs("http")) await Measure.HttpBatchesAsync(http, NextBatches(settings.Fixes), settings.Clients, []);
-    if (Runs("sql")) await Measure.WriterSqlAsync(db, NextBatches(settings.Fixes), settings.Clients);
-    if (Runs("raw")) await Measure.RawCopyAsync(db, NextBatches(settings.Fixes), settings.Clients);
+    var (appJit, ownJit) = (Jit.CpuSeconds(app.ProcessId), Jit.CpuSeconds(Environment.ProcessId));
+    if (Runs("http")) await Measure.HttpBatchesAsync(http, WarmBatches(settings.Fixes), settings.Clients, []);
+    if (Runs("sql")) await Measure.WriterSqlAsync(db, WarmBatches(settings.Fixes), settings.Clients);
+    if (Runs("raw")) await Measure.RawCopyAsync(db, WarmBatches(settings.Fixes), settings.Clients);
     if (osmand)
     {
-        await Measure.RequestsAsync(phones, Setup.OsmAndUrls(units, settings.OsmAnd, origin.AddMinutes(3 * slot++)), settings.OsmAndClients);
+        await Measure.RequestsAsync(phones, Setup.OsmAndUrls(units, settings.OsmAnd, origin.AddMinutes(-3 * ++warmSlot)), settings.OsmAndClients);
         await Measure.RequestsAsync(phones, Enumerable.Repeat("health/live", settings.OsmAnd).ToList(), settings.OsmAndClients);
     }
+    var jit = Jit.Since(app.ProcessId, appJit) + Jit.Since(Environment.ProcessId, ownJit);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  pass {pass + 1}: {jit:0.00} s of JIT tiering CPU"));
+    if (pass + 1 >= settings.Warmup && jit < 0.1 || pass >= 10) break;
 }
 
 for (var run = 1; run <= 3; run++)
@@ -140,6 +147,36 @@ internal sealed record Settings(int Fixes, int Batch, int Clients, int Units, in
         var clients = Get("clients", 4);
         return new Settings(Get("fixes", 100_000), Get("batch", 500), clients, Get("units", 1_000), Get("osmand", 4_000),
             Get("osmand-clients", clients), Get("warmup", 3), latency, parts);
+    }
+}
+
+internal static class Jit
+{
+    // The thread ends when idle and starts again with new work: less than before means a new one.
+    public static double Since(int pid, double before) => CpuSeconds(pid) is var now && now >= before ? now - before : now;
+
+    // CPU time of the runtime's tiered-compilation thread (Linux /proc; 0 elsewhere).
+    public static double CpuSeconds(int pid)
+    {
+        var total = 0.0;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered", StringComparison.Ordinal)) continue;
+                var fields = File.ReadAllText(Path.Combine(task, "stat")).Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                total += (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0; // USER_HZ
+            }
+        }
+        catch (IOException)
+        {
+            // a thread ended while being read
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // not Linux, or not ours
+        }
+        return total;
     }
 }
 
