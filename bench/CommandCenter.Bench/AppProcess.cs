@@ -30,7 +30,7 @@ internal sealed class AppProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
     public string ConnectionString => new NpgsqlConnectionStringBuilder(_server) { Database = Database, MaxPoolSize = 50 }.ConnectionString;
 
-    public static async Task<AppProcess> StartAsync(string server)
+    public static async Task<AppProcess> StartAsync(string server, IReadOnlyDictionary<string, string>? settings = null)
     {
         var database = $"cc_bench_{Guid.NewGuid():N}"[..24];
         await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString))
@@ -65,6 +65,7 @@ internal sealed class AppProcess : IAsyncDisposable
                 ["Access__DemoApiKey"] = ApiKey,
             },
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"  app: {e.Data}"); };

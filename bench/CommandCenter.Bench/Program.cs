@@ -22,7 +22,10 @@ var server = Environment.GetEnvironmentVariable("CC_TEST_PG") ?? "Host=127.0.0.1
 Console.WriteLine($"Patrol ingest bench: {settings.Fixes} fixes in batches of {settings.Batch}, {settings.Clients} concurrent clients, " +
     $"{settings.Units} units, {settings.OsmAnd} OsmAnd requests from {settings.OsmAndClients} clients; {Environment.ProcessorCount} cores");
 
-await using var app = await AppProcess.StartAsync(server);
+// --osmand-ack committed|queued: when an OsmAnd fix is answered (Patrol:OsmAndAck, ADR 0007).
+var ackAt = Array.IndexOf(args, "--osmand-ack") is var a && a >= 0 && a + 1 < args.Length ? args[a + 1] : null;
+await using var app = await AppProcess.StartAsync(server, ackAt is null ? null : new Dictionary<string, string> { ["Patrol__OsmAndAck"] = ackAt });
+Console.WriteLine($"OsmAnd fixes answered when {ackAt ?? "queued (the default)"}.");
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Clients * 2 }) { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
 http.DefaultRequestHeaders.Add("X-Api-Key", AppProcess.ApiKey); // a gateway's key: batches and unit registration
 // Phones send no key (the device id is the credential); the empty endpoint is asked the same way.

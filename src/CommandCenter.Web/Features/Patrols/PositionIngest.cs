@@ -112,6 +112,12 @@ public sealed class PositionIngest(
             foreach (var (field, messages) in validation) errors.TryAdd(field, messages);
             if (fix is not null)
             {
+                if (options.Value.OsmAndAck == FixAck.Queued && writer.Healthy)
+                {
+                    // Answered once queued (ADR 0007); counted when written.
+                    _ = CountWhenWrittenAsync(writer.WriteAsync([new FixToStore(device.UnitId, fix)], CancellationToken.None));
+                    return (OsmAndOutcome.Stored, errors);
+                }
                 var stored = await writer.WriteAsync([new FixToStore(device.UnitId, fix)], ct);
                 metrics.Fixes(OsmAndProtocol, stored == 1 ? "stored" : "duplicate");
                 return (stored == 1 ? OsmAndOutcome.Stored : OsmAndOutcome.Duplicate, errors);
@@ -121,5 +127,18 @@ public sealed class PositionIngest(
         logger.LogInformation("OsmAnd fix from device {DeviceId} rejected: {Errors}", message.DeviceId,
             string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
         return (OsmAndOutcome.Invalid, errors);
+    }
+
+    // The writer logs a failed write; here it is counted as lost.
+    private async Task CountWhenWrittenAsync(Task<int> written)
+    {
+        try
+        {
+            metrics.Fixes(OsmAndProtocol, await written == 1 ? "stored" : "duplicate");
+        }
+        catch (Exception)
+        {
+            metrics.Fixes(OsmAndProtocol, "lost");
+        }
     }
 }

@@ -94,6 +94,12 @@ public sealed class PositionWriter(
         FullMode = BoundedChannelFullMode.Wait,
     });
 
+    // False from a failed write until the next one succeeds: queued acknowledgement stops then,
+    // so that devices keep their fixes and resend them while the database is away.
+    public bool Healthy => Volatile.Read(ref _healthy);
+
+    private bool _healthy = true;
+
     // Completes with the number of fixes newly stored (a repeat of a stored fix is not).
     public async Task<int> WriteAsync(IReadOnlyList<FixToStore> fixes, CancellationToken ct)
     {
@@ -142,6 +148,7 @@ public sealed class PositionWriter(
                     try
                     {
                         await WriteGroupAsync(conn, group, count, stoppingToken);
+                        Volatile.Write(ref _healthy, true);
                     }
                     catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
                     {
@@ -151,6 +158,7 @@ public sealed class PositionWriter(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
+                    Volatile.Write(ref _healthy, false);
                     logger.LogError(ex, "Writing {Count} position fixes failed; their requests get an error", count);
                     foreach (var p in group) p.Done.TrySetException(ex);
                     if (conn is not null) await conn.DisposeAsync();
