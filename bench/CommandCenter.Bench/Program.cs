@@ -35,7 +35,7 @@ var dataSourceBuilder = new NpgsqlDataSourceBuilder(app.ConnectionString);
 dataSourceBuilder.UseNetTopologySuite();
 await using var db = dataSourceBuilder.Build();
 
-const string WriterSql = "writer SQL, no HTTP (COPY + latest upsert)";
+const string WriterSql = "COPY + latest upsert per batch, no HTTP";
 var results = new Dictionary<string, List<double>>();
 var latencies = new List<double>();
 void Record(string name, double value) => (results.TryGetValue(name, out var list) ? list : results[name] = []).Add(value);
@@ -280,8 +280,9 @@ internal static class Measure
         return batches.Sum(b => b.Length) / timer.Elapsed.TotalSeconds;
     }
 
-    // What PositionWriter does with a group of new fixes, without HTTP: one transaction holding a
-    // binary COPY straight into the history and an upsert of each unit's newest fix of the group.
+    // The writer's SQL for a group of new fixes, without HTTP and without its latest-upsert
+    // throttle: one transaction holding a binary COPY straight into the history and an upsert of
+    // each unit's newest fix of the batch.
     public static async Task<double> WriterSqlAsync(NpgsqlDataSource db, List<Fix[]> batches, int clients)
     {
         var next = -1;

@@ -16,8 +16,8 @@ public sealed record FixToStore(long UnitId, PositionFix Fix);
 // the unique key fails the COPY, the transaction rolls back and the group goes the careful way —
 // COPY into a temp table, then INSERT … ON CONFLICT DO NOTHING RETURNING — so a repeat still
 // stores nothing. A small group (single OsmAnd fixes) skips COPY's round trips: the careful
-// statements run as one prepared statement over arrays. A request is answered when its fixes are
-// committed.
+// statements run as one prepared statement over arrays. WriteAsync completes when the fixes are
+// committed (an OsmAnd request may be answered before: ADR 0007).
 //
 // Each unit's newest fix of the group is upserted into unit_positions in the same transaction —
 // unless this instance upserted that unit less than Patrol:LatestMinInterval ago: then the fix
