@@ -24,11 +24,13 @@ internal sealed class AppProcess : IAsyncDisposable
         BaseAddress = baseAddress;
     }
 
+    public int ProcessId => _process.Id;
+
     public string Database { get; }
     public Uri BaseAddress { get; }
     public string ConnectionString => new NpgsqlConnectionStringBuilder(_server) { Database = Database, MaxPoolSize = 50 }.ConnectionString;
 
-    public static async Task<AppProcess> StartAsync(string server)
+    public static async Task<AppProcess> StartAsync(string server, IReadOnlyDictionary<string, string>? settings = null)
     {
         var database = $"cc_bench_{Guid.NewGuid():N}"[..24];
         await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString))
@@ -63,6 +65,7 @@ internal sealed class AppProcess : IAsyncDisposable
                 ["Access__DemoApiKey"] = ApiKey,
             },
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"  app: {e.Data}"); };
@@ -100,7 +103,18 @@ internal sealed class AppProcess : IAsyncDisposable
         await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_server) { Database = "postgres", Pooling = false }.ConnectionString);
         await admin.OpenAsync();
         await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Database}\" WITH (FORCE)", admin);
-        await cmd.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await cmd.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 10)
+            {
+                await Task.Delay(1_000); // an autovacuum worker, which FORCE may not end, is still in it
+            }
+        }
     }
 
     private static string RepoRoot()

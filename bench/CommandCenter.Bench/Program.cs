@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -13,7 +14,9 @@ using NpgsqlTypes;
 // server). Warm up once, then three runs; the table shows each run and the median.
 // Then the latency from an ingest response to map clients on the hub, at 1,000 fixes/s.
 //   dotnet run -c Release --project bench/CommandCenter.Bench -- [--fixes 100000] [--batch 500] [--clients 4] [--units 1000]
-//     [--osmand 4000] [--latency-clients 100,1000] [--latency-only]
+//     [--osmand 4000] [--osmand-clients 4] [--warmup 3] [--latency-clients 100,1000] [--only batch,osmand] [--latency-only]
+//   --latency-clients 0 skips the latency measurement; --only picks ingest measurements among
+//   raw, sql, http (batch = all three) and osmand.
 if (args is [BareServer.Argument, var barePort, var bareUnits])
 {
     await BareServer.RunAsync(int.Parse(barePort, CultureInfo.InvariantCulture), int.Parse(bareUnits, CultureInfo.InvariantCulture));
@@ -22,26 +25,39 @@ if (args is [BareServer.Argument, var barePort, var bareUnits])
 var settings = Settings.Parse(args);
 var server = Environment.GetEnvironmentVariable("CC_TEST_PG") ?? "Host=127.0.0.1;Port=55432;Username=commandcenter;Password=commandcenter";
 Console.WriteLine($"Patrol ingest bench: {settings.Fixes} fixes in batches of {settings.Batch}, {settings.Clients} concurrent clients, " +
-    $"{settings.Units} units, {settings.OsmAnd} OsmAnd requests; {Environment.ProcessorCount} cores");
+    $"{settings.Units} units, {settings.OsmAnd} OsmAnd requests from {settings.OsmAndClients} clients; {Environment.ProcessorCount} cores");
 
-await using var app = await AppProcess.StartAsync(server);
+// --osmand-ack committed|queued: when an OsmAnd fix is answered (Patrol:OsmAndAck, ADR 0007).
+var ackAt = Array.IndexOf(args, "--osmand-ack") is var a && a >= 0 && a + 1 < args.Length ? args[a + 1] : null;
+await using var app = await AppProcess.StartAsync(server, ackAt is null ? null : new Dictionary<string, string> { ["Patrol__OsmAndAck"] = ackAt });
+Console.WriteLine($"OsmAnd fixes answered when {ackAt ?? "queued (the default)"}.");
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Clients * 2 }) { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
 http.DefaultRequestHeaders.Add("X-Api-Key", AppProcess.ApiKey); // a gateway's key: batches and unit registration
 // Phones send no key (the device id is the credential); the empty endpoint is asked the same way.
-using var phones = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Clients * 2 }) { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+using var phones = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.OsmAndClients * 2 }) { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
 var units = await Setup.RegisterUnitsAsync(http, settings.Units);
 var dataSourceBuilder = new NpgsqlDataSourceBuilder(app.ConnectionString);
 dataSourceBuilder.UseNetTopologySuite();
 await using var db = dataSourceBuilder.Build();
 
+const string WriterSql = "COPY + latest upsert per batch, no HTTP";
 var results = new Dictionary<string, List<double>>();
 var latencies = new List<double>();
 void Record(string name, double value) => (results.TryGetValue(name, out var list) ? list : results[name] = []).Add(value);
 
-// Each (measurement, run) writes its own minute of fix times, so nothing collides by accident.
-var origin = DateTimeOffset.UtcNow.AddMinutes(-55);
+// Each (measurement, run) writes its own three minutes of fix times, so nothing collides by
+// accident; the raw COPY needs their day partitions to exist (the app makes today's and on).
+var origin = DateTimeOffset.UtcNow.AddMinutes(-100);
+foreach (var day in new[] { origin.UtcDateTime.AddHours(-3).Date, DateTime.UtcNow.Date }.Distinct())
+{
+    await using var partition = db.CreateCommand(string.Create(CultureInfo.InvariantCulture,
+        $"CREATE TABLE IF NOT EXISTS positions_{day:yyyyMMdd} PARTITION OF positions FOR VALUES FROM ('{day:yyyy-MM-dd} 00:00:00+00') TO ('{day.AddDays(1):yyyy-MM-dd} 00:00:00+00')"));
+    await partition.ExecuteNonQueryAsync();
+}
 var slot = 0;
+var warmSlot = 0; // warm-up passes write the minutes before the origin
 List<Fix[]> NextBatches(int count) => Setup.Batches(units, count, settings.Batch, origin.AddMinutes(3 * slot++));
+List<Fix[]> WarmBatches(int count) => Setup.Batches(units, count, settings.Batch, origin.AddMinutes(-3 * ++warmSlot));
 
 if (args.Contains("--latency-only"))
 {
@@ -49,24 +65,45 @@ if (args.Contains("--latency-only"))
     return;
 }
 
+bool Runs(string part) => settings.Only.Contains(part) || part is "raw" or "sql" or "http" && settings.Only.Contains("batch");
+var osmand = Runs("osmand");
+// Until the JIT has settled: a fresh app spends tens of seconds of CPU tiering up its code (EF Core,
+// Npgsql, Kestrel) on its own thread, which a server that has been up for hours has long finished.
+// At least --warmup passes, then more (up to 10) while either process's JIT thread was busy.
 Console.WriteLine("Warming up…");
-await Measure.HttpBatchesAsync(http, NextBatches(settings.Batch * 20), settings.Clients, []);
-await Measure.StagedCopyAsync(db, NextBatches(settings.Batch * 20), settings.Clients);
-await Measure.RawCopyAsync(db, NextBatches(settings.Batch * 20), settings.Clients);
-await Measure.RequestsAsync(phones, Setup.OsmAndUrls(units, 500, origin.AddMinutes(3 * slot++)), settings.Clients);
-await Measure.RequestsAsync(phones, Enumerable.Repeat("health/live", 500).ToList(), settings.Clients);
+for (var pass = 0; ; pass++)
+{
+    var (appJit, ownJit) = (Jit.CpuSeconds(app.ProcessId), Jit.CpuSeconds(Environment.ProcessId));
+    if (Runs("http")) await Measure.HttpBatchesAsync(http, WarmBatches(settings.Fixes), settings.Clients, []);
+    if (Runs("sql")) await Measure.WriterSqlAsync(db, WarmBatches(settings.Fixes), settings.Clients);
+    if (Runs("raw")) await Measure.RawCopyAsync(db, WarmBatches(settings.Fixes), settings.Clients);
+    if (osmand)
+    {
+        await Measure.RequestsAsync(phones, Setup.OsmAndUrls(units, settings.OsmAnd, origin.AddMinutes(-3 * ++warmSlot)), settings.OsmAndClients);
+        await Measure.RequestsAsync(phones, Enumerable.Repeat("health/live", settings.OsmAnd).ToList(), settings.OsmAndClients);
+    }
+    var jit = Jit.Since(app.ProcessId, appJit) + Jit.Since(Environment.ProcessId, ownJit);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  pass {pass + 1}: {jit:0.00} s of JIT tiering CPU"));
+    if (pass + 1 >= settings.Warmup && jit < 0.1 || pass >= 10) break;
+}
 
 for (var run = 1; run <= 3; run++)
 {
-    Console.WriteLine($"Run {run}…");
-    Record("raw COPY into positions", await Measure.RawCopyAsync(db, NextBatches(settings.Fixes), settings.Clients));
-    Record("COPY → temp → ON CONFLICT + latest upsert", await Measure.StagedCopyAsync(db, NextBatches(settings.Fixes), settings.Clients));
-    var runLatencies = new List<double>();
-    Record("HTTP POST /api/positions", await Measure.HttpBatchesAsync(http, NextBatches(settings.Fixes), settings.Clients, runLatencies));
-    Record("  ack p50 (ms)", Measure.Percentile(runLatencies, 0.50));
-    Record("  ack p99 (ms)", Measure.Percentile(runLatencies, 0.99));
-    Record("empty endpoint GET /health/live", await Measure.RequestsAsync(phones, Enumerable.Repeat("health/live", settings.OsmAnd).ToList(), settings.Clients));
-    Record("OsmAnd GET /api/osmand (1 fix each)", await Measure.RequestsAsync(phones, Setup.OsmAndUrls(units, settings.OsmAnd, origin.AddMinutes(3 * slot++)), settings.Clients));
+    Console.WriteLine($"Run {run}… (load {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
+    if (Runs("raw")) Record("raw COPY into positions", await Measure.RawCopyAsync(db, NextBatches(settings.Fixes), settings.Clients));
+    if (Runs("sql")) Record(WriterSql, await Measure.WriterSqlAsync(db, NextBatches(settings.Fixes), settings.Clients));
+    if (Runs("http"))
+    {
+        var runLatencies = new List<double>();
+        Record("HTTP POST /api/positions", await Measure.HttpBatchesAsync(http, NextBatches(settings.Fixes), settings.Clients, runLatencies));
+        Record("  ack p50 (ms)", Measure.Percentile(runLatencies, 0.50));
+        Record("  ack p99 (ms)", Measure.Percentile(runLatencies, 0.99));
+    }
+    if (osmand)
+    {
+        Record("empty endpoint GET /health/live", await Measure.RequestsAsync(phones, Enumerable.Repeat("health/live", settings.OsmAnd).ToList(), settings.OsmAndClients));
+        Record("OsmAnd GET /api/osmand (1 fix each)", await Measure.RequestsAsync(phones, Setup.OsmAndUrls(units, settings.OsmAnd, origin.AddMinutes(3 * slot++)), settings.OsmAndClients));
+    }
 }
 
 
@@ -77,12 +114,12 @@ Console.WriteLine($"|---|---|---:|---:|---:|---:|---:|");
 double Median(string name) => results[name].Order().ElementAt(1);
 void Row(string name, string unit, string? ceiling)
 {
-    var r = results[name];
-    var ratio = ceiling is null ? "" : $"{Median(name) / Median(ceiling):0.00}×";
+    if (!results.TryGetValue(name, out var r)) return;
+    var ratio = ceiling is null || !results.ContainsKey(ceiling) ? "" : $"{Median(name) / Median(ceiling):0.00}×";
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {unit} | {r[0]:0} | {r[1]:0} | {r[2]:0} | {Median(name):0} | {ratio} |"));
 }
 Row("raw COPY into positions", "fixes/s", null);
-Row("COPY → temp → ON CONFLICT + latest upsert", "fixes/s", "raw COPY into positions");
+Row(WriterSql, "fixes/s", "raw COPY into positions");
 Row("HTTP POST /api/positions", "fixes/s", "raw COPY into positions");
 Row("  ack p50 (ms)", "ms", null);
 Row("  ack p99 (ms)", "ms", null);
@@ -92,7 +129,7 @@ Console.WriteLine();
 await Latency.RunAsync(app.BaseAddress, http, units, settings.LatencyClients);
 Console.WriteLine($"{stored} rows in positions at the end (every fix posted stored once).");
 
-internal sealed record Settings(int Fixes, int Batch, int Clients, int Units, int OsmAnd, int[] LatencyClients)
+internal sealed record Settings(int Fixes, int Batch, int Clients, int Units, int OsmAnd, int OsmAndClients, int Warmup, int[] LatencyClients, string[] Only)
 {
     public static Settings Parse(string[] args)
     {
@@ -105,7 +142,41 @@ internal sealed record Settings(int Fixes, int Batch, int Clients, int Units, in
         int[] latency = i >= 0 && i + 1 < args.Length
             ? [.. args[i + 1].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => int.Parse(c, CultureInfo.InvariantCulture)).Where(c => c > 0)]
             : [100];
-        return new Settings(Get("fixes", 100_000), Get("batch", 500), Get("clients", 4), Get("units", 1_000), Get("osmand", 4_000), latency);
+        var only = Array.IndexOf(args, "--only");
+        string[] parts = only >= 0 && only + 1 < args.Length ? args[only + 1].Split(',', StringSplitOptions.RemoveEmptyEntries) : ["batch", "osmand"];
+        var clients = Get("clients", 4);
+        return new Settings(Get("fixes", 100_000), Get("batch", 500), clients, Get("units", 1_000), Get("osmand", 4_000),
+            Get("osmand-clients", clients), Get("warmup", 3), latency, parts);
+    }
+}
+
+internal static class Jit
+{
+    // The thread ends when idle and starts again with new work: less than before means a new one.
+    public static double Since(int pid, double before) => CpuSeconds(pid) is var now && now >= before ? now - before : now;
+
+    // CPU time of the runtime's tiered-compilation thread (Linux /proc; 0 elsewhere).
+    public static double CpuSeconds(int pid)
+    {
+        var total = 0.0;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered", StringComparison.Ordinal)) continue;
+                var fields = File.ReadAllText(Path.Combine(task, "stat")).Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                total += (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0; // USER_HZ
+            }
+        }
+        catch (IOException)
+        {
+            // a thread ended while being read
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // not Linux, or not ours
+        }
+        return total;
     }
 }
 
@@ -206,52 +277,62 @@ internal static class Measure
         return batches.Sum(b => b.Length) / timer.Elapsed.TotalSeconds;
     }
 
-    // What PositionWriter does per group, without HTTP: idempotent history insert plus the latest upsert.
-    public static async Task<double> StagedCopyAsync(NpgsqlDataSource db, List<Fix[]> batches, int clients)
+    // The writer's SQL for a group of new fixes, without HTTP and without its latest-upsert
+    // throttle: one transaction holding a binary COPY straight into the history and an upsert of
+    // each unit's newest fix of the batch.
+    public static async Task<double> WriterSqlAsync(NpgsqlDataSource db, List<Fix[]> batches, int clients)
     {
         var next = -1;
         var timer = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
         {
             await using var conn = await db.OpenConnectionAsync();
-            await using (var create = new NpgsqlCommand(
-                "CREATE TEMP TABLE IF NOT EXISTS fix_in (unit_id bigint, fix_time timestamptz, lat float8, lon float8, speed real, heading real, accuracy real, altitude real, battery real) ON COMMIT DELETE ROWS", conn))
-                await create.ExecuteNonQueryAsync();
+            var ewkb = new byte[25];
             int i;
             while ((i = Interlocked.Increment(ref next)) < batches.Count)
             {
                 await using var tx = await conn.BeginTransactionAsync();
-                await using (var copy = await conn.BeginBinaryImportAsync("COPY fix_in (unit_id, fix_time, lat, lon, speed, heading, accuracy) FROM STDIN (FORMAT BINARY)"))
+                var receivedAt = DateTimeOffset.UtcNow;
+                await using (var copy = await conn.BeginBinaryImportAsync(
+                    "COPY positions (unit_id, fix_time, location, speed, heading, accuracy, received_at) FROM STDIN (FORMAT BINARY)"))
                 {
                     foreach (var f in batches[i])
                     {
                         await copy.StartRowAsync();
                         await copy.WriteAsync(f.Unit.Id, NpgsqlDbType.Bigint);
                         await copy.WriteAsync(f.Time, NpgsqlDbType.TimestampTz);
-                        await copy.WriteAsync(f.Lat, NpgsqlDbType.Double);
-                        await copy.WriteAsync(f.Lon, NpgsqlDbType.Double);
+                        ewkb[0] = 1;
+                        BinaryPrimitives.WriteUInt32LittleEndian(ewkb.AsSpan(1), 0x2000_0001);
+                        BinaryPrimitives.WriteInt32LittleEndian(ewkb.AsSpan(5), 4326);
+                        BinaryPrimitives.WriteDoubleLittleEndian(ewkb.AsSpan(9), f.Lon);
+                        BinaryPrimitives.WriteDoubleLittleEndian(ewkb.AsSpan(17), f.Lat);
+                        await copy.WriteAsync(ewkb, NpgsqlDbType.Bytea);
                         await copy.WriteAsync(8.5f, NpgsqlDbType.Real);
                         await copy.WriteAsync(90f, NpgsqlDbType.Real);
                         await copy.WriteAsync(5f, NpgsqlDbType.Real);
+                        await copy.WriteAsync(receivedAt, NpgsqlDbType.TimestampTz);
                     }
                     await copy.CompleteAsync();
                 }
-                await using (var insert = new NpgsqlCommand("""
-                    INSERT INTO positions (unit_id, fix_time, location, speed, heading, accuracy, altitude, battery, received_at)
-                    SELECT unit_id, fix_time, ST_SetSRID(ST_MakePoint(lon, lat), 4326), speed, heading, accuracy, altitude, battery, now()
-                    FROM fix_in ON CONFLICT DO NOTHING
-                    """, conn, tx))
-                    await insert.ExecuteNonQueryAsync();
+                var latest = batches[i].GroupBy(f => f.Unit.Id).Select(g => g.MaxBy(f => f.Time)!).OrderBy(f => f.Unit.Id).ToList();
                 await using (var upsert = new NpgsqlCommand("""
-                    INSERT INTO unit_positions AS u (unit_id, fix_time, location, speed, heading, accuracy, altitude, battery, received_at, tx)
-                    SELECT DISTINCT ON (unit_id) unit_id, fix_time, ST_SetSRID(ST_MakePoint(lon, lat), 4326), speed, heading, accuracy, altitude, battery, now(), txid_current()
-                    FROM fix_in ORDER BY unit_id, fix_time DESC
+                    INSERT INTO unit_positions AS u (unit_id, fix_time, location, speed, heading, accuracy, received_at, tx)
+                    SELECT unit_id, fix_time, ST_SetSRID(ST_MakePoint(lon, lat), 4326), 8.5, 90, 5, now(), txid_current()
+                    FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::float8[]) AS f(unit_id, fix_time, lat, lon)
+                    ORDER BY unit_id
                     ON CONFLICT (unit_id) DO UPDATE SET fix_time = excluded.fix_time,
                         location = CASE WHEN ST_DistanceSphere(u.location, excluded.location) < 10 THEN u.location ELSE excluded.location END,
                         speed = excluded.speed, heading = excluded.heading, accuracy = excluded.accuracy, received_at = excluded.received_at, tx = excluded.tx
                     WHERE u.fix_time < excluded.fix_time
                     """, conn, tx))
+                {
+                    upsert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. latest.Select(f => f.Unit.Id)] });
+                    upsert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, TypedValue = [.. latest.Select(f => f.Time)] });
+                    upsert.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = [.. latest.Select(f => f.Lat)] });
+                    upsert.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = [.. latest.Select(f => f.Lon)] });
+                    await upsert.PrepareAsync();
                     await upsert.ExecuteNonQueryAsync();
+                }
                 await tx.CommitAsync();
             }
         }));

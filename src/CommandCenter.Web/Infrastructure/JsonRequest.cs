@@ -53,7 +53,7 @@ public static class JsonRequest
     public static IResult Invalid(string field, string message) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "The request is not valid.");
 
-    private static IResult TooLarge(int maxBytes) =>
+    public static IResult TooLarge(int maxBytes) =>
         Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large",
             detail: $"The body may be at most {maxBytes} bytes.", extensions: new Dictionary<string, object?> { ["field"] = "body" });
 

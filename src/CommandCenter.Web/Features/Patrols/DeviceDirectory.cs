@@ -37,7 +37,7 @@ public sealed class DeviceDirectory(IDbContextFactory<CommandCenterDb> dbFactory
         var now = clock.GetUtcNow();
         var found = new Dictionary<string, RegisteredDevice>(StringComparer.Ordinal);
         var ask = new List<string>();
-        foreach (var id in deviceIds.Distinct(StringComparer.Ordinal))
+        foreach (var id in deviceIds is ISet<string> ? deviceIds : deviceIds.Distinct(StringComparer.Ordinal))
         {
             if (_cache.TryGetValue(id, out var hit) && hit.Until > now)
             {

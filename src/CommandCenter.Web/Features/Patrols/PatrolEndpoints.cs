@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using CommandCenter.Domain.Patrols;
 using CommandCenter.Web.Features.Access;
@@ -20,9 +21,18 @@ public static class PatrolEndpoints
             var o = options.Value;
             if (request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
                 return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "Send the batch as application/json.");
-            var (body, tooLarge) = await JsonRequest.ReadBodyAsync(request, o.MaxBatchBytes, ct);
-            if (tooLarge is not null) return tooLarge;
-            var (fixes, failure) = PositionBatch.Parse(body, o.MaxBatchFixes);
+            var (body, length) = await ReadPooledAsync(request, o.MaxBatchBytes, ct);
+            if (body is null) return JsonRequest.TooLarge(o.MaxBatchBytes);
+            IReadOnlyList<ParsedFix>? fixes;
+            PositionBatch.Failure? failure;
+            try
+            {
+                (fixes, failure) = PositionBatch.Parse(body.AsSpan(0, length), o.MaxBatchFixes);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(body);
+            }
             if (failure is not null)
             {
                 return failure.TooMany
@@ -84,6 +94,33 @@ public static class PatrolEndpoints
         app.MapGet("/api/patrol/units/live", (PatrolLiveFeed feed) => Results.Ok(feed.Snapshot())).WithTags("Patrols")
             .RequireAuthorization(Access.Policies.ReadIncidents);
         return app;
+    }
+
+    // The body in a pooled buffer (batches run to megabytes: no garbage per request), or null
+    // as soon as it passes maxBytes, declared or actually sent.
+    private static async Task<(byte[]? Body, int Length)> ReadPooledAsync(HttpRequest request, int maxBytes, CancellationToken ct)
+    {
+        if (request.ContentLength > maxBytes) return (null, 0);
+        var body = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 16 * 1024, 1, maxBytes) + 1);
+        var length = 0;
+        int read;
+        while ((read = await request.Body.ReadAsync(body.AsMemory(length), ct)) > 0)
+        {
+            length += read;
+            if (length > maxBytes)
+            {
+                ArrayPool<byte>.Shared.Return(body);
+                return (null, 0);
+            }
+            if (length == body.Length)
+            {
+                var larger = ArrayPool<byte>.Shared.Rent(Math.Min(body.Length * 2, maxBytes + 1));
+                body.AsSpan(0, length).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(body);
+                body = larger;
+            }
+        }
+        return (body, length);
     }
 
     // Unit and device management: an Admin, or an API key with the patrol:admin scope. Audited.

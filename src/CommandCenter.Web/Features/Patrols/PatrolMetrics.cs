@@ -12,6 +12,7 @@ public sealed class PatrolMetrics
     private readonly Counter<long> _fixes;
     private readonly Histogram<int> _writeBatch;
     private readonly Histogram<double> _writeDuration;
+    private readonly Counter<long> _repeated;
 
     public PatrolMetrics(IMeterFactory meterFactory)
     {
@@ -19,6 +20,8 @@ public sealed class PatrolMetrics
         _fixes = meter.CreateCounter<long>(FixesInstrument, "{fix}", "Position fixes received, by protocol and outcome.");
         _writeBatch = meter.CreateHistogram<int>("commandcenter.patrol.write.batch_size", "{fix}", "Fixes per COPY + commit.");
         _writeDuration = meter.CreateHistogram<double>("commandcenter.patrol.write.duration", "s", "Time to COPY and commit one batch.");
+        _repeated = meter.CreateCounter<long>("commandcenter.patrol.write.repeats", "{batch}",
+            "Write groups that held an already stored fix, so went the slower, idempotent way.");
     }
 
     public void Fixes(string protocol, string outcome, long count = 1, string? reason = null)
@@ -29,6 +32,8 @@ public sealed class PatrolMetrics
             new KeyValuePair<string, object?>("outcome", outcome),
             new KeyValuePair<string, object?>("reason", reason));
     }
+
+    public void Repeated() => _repeated.Add(1);
 
     public void Written(int fixes, TimeSpan duration)
     {

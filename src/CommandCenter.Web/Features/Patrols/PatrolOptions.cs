@@ -50,8 +50,23 @@ public sealed record PatrolOptions
     [Range(1, 1_000_000)]
     public int CopyFrom { get; init; } = 64;
 
+    // A unit's latest-position row is upserted at most this often by one instance; a newer fix
+    // that comes sooner waits (the newest one per unit) until then. Zero upserts every fix at once.
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan LatestMinInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    // When an OsmAnd fix is answered: Committed (after its transaction commits) or Queued (once
+    // validated and queued for the writer, while the writer is healthy). ADR 0007.
+    public FixAck OsmAndAck { get; init; } = FixAck.Queued;
+
     // Writer loops, each with its own connection: PostgreSQL works on one group while another
     // commits. Upserts go in unit order, so two loops never deadlock on unit rows.
     [Range(1, 16)]
     public int Writers { get; init; } = 2;
+}
+
+public enum FixAck
+{
+    Committed,
+    Queued,
 }

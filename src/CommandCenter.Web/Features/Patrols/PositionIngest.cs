@@ -33,7 +33,11 @@ public sealed class PositionIngest(
 
     public async Task<BatchResult> IngestBatchAsync(IReadOnlyList<ParsedFix> fixes, CancellationToken ct)
     {
-        var ids = fixes.Select(f => f.Report.DeviceId).OfType<string>().ToList();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var f in fixes)
+        {
+            if (f.Report.DeviceId is { } id) ids.Add(id);
+        }
         var misses = new List<string>();
         var known = await devices.FindManyAsync(ids, ct, misses);
         foreach (var id in misses) logger.LogWarning("Position batch names unknown device {DeviceId}; its fixes are rejected", id);
@@ -45,16 +49,22 @@ public sealed class PositionIngest(
         for (var i = 0; i < fixes.Count; i++)
         {
             var (report, parseErrors) = fixes[i];
-            var errors = new Dictionary<string, string[]>(parseErrors);
+            // Made only for a fix with something wrong: most fixes are fine.
+            var errors = parseErrors.Count > 0 ? new Dictionary<string, string[]>(parseErrors) : null;
             RegisteredDevice? device = null;
-            if (string.IsNullOrEmpty(report.DeviceId)) errors.TryAdd("deviceId", ["deviceId is required."]);
-            else if (!known.TryGetValue(report.DeviceId, out device)) errors.TryAdd("deviceId", [$"Unknown device '{report.DeviceId}'; an admin must register it."]);
+            if (string.IsNullOrEmpty(report.DeviceId)) (errors ??= []).TryAdd("deviceId", ["deviceId is required."]);
+            else if (!known.TryGetValue(report.DeviceId, out device)) (errors ??= []).TryAdd("deviceId", [$"Unknown device '{report.DeviceId}'; an admin must register it."]);
             PositionFix? fix = null;
-            if (errors.Count == 0 || errors.Keys.All(k => k == "deviceId"))
+            if (errors is null || errors.Keys.All(k => k == "deviceId"))
             {
-                foreach (var (field, messages) in FixRules.Validate(report, now, limits, out fix)) errors.TryAdd(field, messages);
+                var invalid = FixRules.Validate(report, now, limits, out fix);
+                if (invalid.Count > 0)
+                {
+                    errors ??= [];
+                    foreach (var (field, messages) in invalid) errors.TryAdd(field, messages);
+                }
             }
-            if (errors.Count > 0)
+            if (errors is not null)
             {
                 rejected.Add(new FixRejection(i, report.DeviceId, errors.ToDictionary(e => $"fixes[{i}].{e.Key}", e => e.Value)));
                 metrics.Fixes(BatchProtocol, errors.ContainsKey("deviceId") ? "unknown_device" : "rejected", reason: errors.Keys.First());
@@ -102,6 +112,12 @@ public sealed class PositionIngest(
             foreach (var (field, messages) in validation) errors.TryAdd(field, messages);
             if (fix is not null)
             {
+                if (options.Value.OsmAndAck == FixAck.Queued && writer.Healthy)
+                {
+                    // Answered once queued (ADR 0007); counted when written.
+                    _ = CountWhenWrittenAsync(writer.WriteAsync([new FixToStore(device.UnitId, fix)], CancellationToken.None));
+                    return (OsmAndOutcome.Stored, errors);
+                }
                 var stored = await writer.WriteAsync([new FixToStore(device.UnitId, fix)], ct);
                 metrics.Fixes(OsmAndProtocol, stored == 1 ? "stored" : "duplicate");
                 return (stored == 1 ? OsmAndOutcome.Stored : OsmAndOutcome.Duplicate, errors);
@@ -111,5 +127,18 @@ public sealed class PositionIngest(
         logger.LogInformation("OsmAnd fix from device {DeviceId} rejected: {Errors}", message.DeviceId,
             string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
         return (OsmAndOutcome.Invalid, errors);
+    }
+
+    // The writer logs a failed write; here it is counted as lost.
+    private async Task CountWhenWrittenAsync(Task<int> written)
+    {
+        try
+        {
+            metrics.Fixes(OsmAndProtocol, await written == 1 ? "stored" : "duplicate");
+        }
+        catch (Exception)
+        {
+            metrics.Fixes(OsmAndProtocol, "lost");
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Threading.Channels;
 using CommandCenter.Domain.Patrols;
@@ -10,11 +11,19 @@ namespace CommandCenter.Web.Features.Patrols;
 public sealed record FixToStore(long UnitId, PositionFix Fix);
 
 // Group commit: concurrent requests queue their fixes; each of Patrol:Writers loops takes what is
-// queued and, on its own long-lived connection, writes it in one transaction: a batch is binary
-// COPYd into a temp table, moved into the history with ON CONFLICT DO NOTHING (a repeated fix
-// stores nothing) and each unit's latest fix is upserted. A small group (single OsmAnd fixes)
-// skips COPY's round trips: the same two statements run as one prepared statement over arrays.
-// A request is answered when its fixes are committed.
+// queued and, on its own long-lived connection, writes it in one transaction. A large group is
+// binary COPYd straight into the history, optimistically: repeats are rare, and if one is there
+// the unique key fails the COPY, the transaction rolls back and the group goes the careful way —
+// COPY into a temp table, then INSERT … ON CONFLICT DO NOTHING RETURNING — so a repeat still
+// stores nothing. A small group (single OsmAnd fixes) skips COPY's round trips: the careful
+// statements run as one prepared statement over arrays. WriteAsync completes when the fixes are
+// committed (an OsmAnd request may be answered before: ADR 0007).
+//
+// Each unit's newest fix of the group is upserted into unit_positions in the same transaction —
+// unless this instance upserted that unit less than Patrol:LatestMinInterval ago: then the fix
+// waits (only the newest per unit) and a flush loop upserts it when the unit is due. The map reads
+// that table a few times a second, so more frequent upserts show nothing; under a flood of fixes
+// they would cost as much as the history itself. A unit reporting every few seconds is never held.
 public sealed class PositionWriter(
     NpgsqlDataSource dataSource,
     PositionHistory history,
@@ -59,20 +68,37 @@ public sealed class PositionWriter(
         WHERE u.fix_time < excluded.fix_time
         """;
 
+    private const string FixArrays = """
+        fix_in AS (
+            SELECT * FROM unnest(@unit_id, @fix_time, @lat, @lon, @speed, @heading, @accuracy, @altitude, @battery)
+                AS f(unit_id, fix_time, lat, lon, speed, heading, accuracy, altitude, battery))
+        """;
+
     // The same statements over unnest()ed arrays, in one round trip; fix_in is a CTE here.
     private const string WriteSmallGroup = $"""
-        WITH fix_in AS (
-            SELECT * FROM unnest(@unit_id, @fix_time, @lat, @lon, @speed, @heading, @accuracy, @altitude, @battery)
-                AS f(unit_id, fix_time, lat, lon, speed, heading, accuracy, altitude, battery)),
+        WITH {FixArrays},
         stored AS ({InsertHistory}),
         latest AS ({UpsertLatest})
         SELECT unit_id, fix_time FROM stored
         """;
 
+    // The optimistic path: the history straight from COPY (the location as EWKB, see PointEwkb).
+    private const string CopyHistory =
+        "COPY positions (unit_id, fix_time, location, speed, heading, accuracy, altitude, battery, received_at) FROM STDIN (FORMAT BINARY)";
+
+    // …and the latest upsert over arrays holding only each unit's newest fix of the group.
+    private const string UpsertLatestOfArrays = $"WITH {FixArrays} {UpsertLatest}";
+
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(10_000)
     {
         FullMode = BoundedChannelFullMode.Wait,
     });
+
+    // False from a failed write until the next one succeeds: queued acknowledgement stops then,
+    // so that devices keep their fixes and resend them while the database is away.
+    public bool Healthy => Volatile.Read(ref _healthy);
+
+    private bool _healthy = true;
 
     // Completes with the number of fixes newly stored (a repeat of a stored fix is not).
     public async Task<int> WriteAsync(IReadOnlyList<FixToStore> fixes, CancellationToken ct)
@@ -83,11 +109,15 @@ public sealed class PositionWriter(
         return await pending.Done.Task.WaitAsync(ct);
     }
 
+    private readonly LatestThrottle _latest = new(options.Value.LatestMinInterval);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await Task.WhenAll(Enumerable.Range(0, options.Value.Writers).Select(_ => Task.Run(() => WriteLoopAsync(stoppingToken), stoppingToken)));
+            await Task.WhenAll([
+                .. Enumerable.Range(0, options.Value.Writers).Select(_ => Task.Run(() => WriteLoopAsync(stoppingToken), stoppingToken)),
+                Task.Run(() => FlushHeldLoopAsync(stoppingToken), stoppingToken)]);
         }
         finally
         {
@@ -118,6 +148,7 @@ public sealed class PositionWriter(
                     try
                     {
                         await WriteGroupAsync(conn, group, count, stoppingToken);
+                        Volatile.Write(ref _healthy, true);
                     }
                     catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
                     {
@@ -127,6 +158,7 @@ public sealed class PositionWriter(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
+                    Volatile.Write(ref _healthy, false);
                     logger.LogError(ex, "Writing {Count} position fixes failed; their requests get an error", count);
                     foreach (var p in group) p.Done.TrySetException(ex);
                     if (conn is not null) await conn.DisposeAsync();
@@ -157,7 +189,14 @@ public sealed class PositionWriter(
     private async Task WriteGroupAsync(NpgsqlConnection conn, List<Pending> group, int count, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        await history.EnsureDaysAsync(conn, group.SelectMany(p => p.Fixes).Select(f => PositionHistory.DayOf(f.Fix.Time)), ct);
+        await history.EnsureDaysAsync(conn, DaysOf(group), ct);
+
+        if (count >= options.Value.CopyFrom && await TryCopyAllAsync(conn, group, ct))
+        {
+            metrics.Written(count, Stopwatch.GetElapsedTime(started));
+            foreach (var p in group) p.Done.TrySetResult(p.Fixes.Count);
+            return;
+        }
 
         var stored = count < options.Value.CopyFrom
             ? await WriteSmallAsync(conn, group, ct)
@@ -169,6 +208,117 @@ public sealed class PositionWriter(
             // Each stored row is credited once, to the first request that carried it.
             var n = p.Fixes.Count(f => stored.Remove((f.UnitId, StoredTime(f.Fix.Time))));
             p.Done.TrySetResult(n);
+        }
+    }
+
+    // Nearly always one day: skip the set for runs of the same day.
+    private static HashSet<DateOnly> DaysOf(List<Pending> group)
+    {
+        var days = new HashSet<DateOnly>();
+        var last = DateOnly.MinValue;
+        foreach (var p in group)
+        {
+            foreach (var f in p.Fixes)
+            {
+                var day = PositionHistory.DayOf(f.Fix.Time);
+                if (day != last) days.Add(last = day);
+            }
+        }
+        return days;
+    }
+
+    // True when every fix of the group was new and is now committed; false (nothing written)
+    // when one was already stored, or is stored twice within the group.
+    private async Task<bool> TryCopyAllAsync(NpgsqlConnection conn, List<Pending> group, CancellationToken ct)
+    {
+        var receivedAt = DateTimeOffset.UtcNow;
+        var ewkb = new byte[PointEwkbLength];
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        try
+        {
+            await using var copy = await conn.BeginBinaryImportAsync(CopyHistory, ct);
+            foreach (var p in group)
+            {
+                foreach (var (unitId, fix) in p.Fixes)
+                {
+                    await copy.StartRowAsync(ct);
+                    await copy.WriteAsync(unitId, NpgsqlDbType.Bigint, ct);
+                    await copy.WriteAsync(StoredTime(fix.Time), NpgsqlDbType.TimestampTz, ct);
+                    PointEwkb(ewkb, fix.Longitude, fix.Latitude);
+                    await copy.WriteAsync(ewkb, NpgsqlDbType.Bytea, ct);
+                    await WriteRealAsync(copy, fix.Speed, ct);
+                    await WriteRealAsync(copy, fix.Heading, ct);
+                    await WriteRealAsync(copy, fix.Accuracy, ct);
+                    await WriteRealAsync(copy, fix.Altitude, ct);
+                    await WriteRealAsync(copy, fix.Battery, ct);
+                    await copy.WriteAsync(receivedAt, NpgsqlDbType.TimestampTz, ct);
+                }
+            }
+            await copy.CompleteAsync(ct);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await tx.RollbackAsync(ct);
+            metrics.Repeated();
+            return false;
+        }
+
+        var due = _latest.TakeDue(group.SelectMany(p => p.Fixes), Environment.TickCount64, out var released);
+        try
+        {
+            if (due.Count > 0)
+            {
+                await using var upsert = FixesCommand(UpsertLatestOfArrays, conn, due);
+                upsert.Transaction = tx;
+                await upsert.PrepareAsync(ct);
+                await upsert.ExecuteNonQueryAsync(ct);
+            }
+            await tx.CommitAsync(ct);
+        }
+        catch
+        {
+            _latest.Hold(released); // the group's own fixes rolled back with the history
+            throw;
+        }
+        return true;
+    }
+
+    // Upserts held fixes once their unit is due, on its own connection.
+    private async Task FlushHeldLoopAsync(CancellationToken stoppingToken)
+    {
+        NpgsqlConnection? conn = null;
+        var interval = options.Value.LatestMinInterval;
+        if (interval <= TimeSpan.Zero) return;
+        using var timer = new PeriodicTimer(interval / 4);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var due = _latest.TakeHeldDue(Environment.TickCount64);
+                if (due.Count == 0) continue;
+                try
+                {
+                    conn ??= await dataSource.OpenConnectionAsync(stoppingToken);
+                    await using var upsert = FixesCommand(UpsertLatestOfArrays, conn, due);
+                    await upsert.PrepareAsync(stoppingToken);
+                    await upsert.ExecuteNonQueryAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogWarning(ex, "Upserting {Count} held latest positions failed; retrying on the next tick", due.Count);
+                    _latest.Hold(due);
+                    if (conn is not null) await conn.DisposeAsync();
+                    conn = null;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down; held fixes are in the history, and the next fix of each unit moves it
+        }
+        finally
+        {
+            if (conn is not null) await conn.DisposeAsync();
         }
     }
 
@@ -215,8 +365,18 @@ public sealed class PositionWriter(
     // One statement, so atomic without BEGIN/COMMIT; prepared once per connection.
     private async Task<HashSet<(long UnitId, DateTimeOffset Time)>> WriteSmallAsync(NpgsqlConnection conn, List<Pending> group, CancellationToken ct)
     {
-        var fixes = group.SelectMany(p => p.Fixes).ToList();
-        await using var cmd = new NpgsqlCommand(WriteSmallGroup, conn);
+        await using var cmd = FixesCommand(WriteSmallGroup, conn, [.. group.SelectMany(p => p.Fixes)]);
+        await cmd.PrepareAsync(ct);
+        var stored = new HashSet<(long UnitId, DateTimeOffset Time)>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) stored.Add((reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1)));
+        return stored;
+    }
+
+    // A statement over FixArrays, with its parameters.
+    private NpgsqlCommand FixesCommand(string sql, NpgsqlConnection conn, List<FixToStore> fixes)
+    {
+        var cmd = new NpgsqlCommand(sql, conn);
         cmd.Parameters.Add(new NpgsqlParameter<long[]>("unit_id", [.. fixes.Select(f => f.UnitId)]));
         cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("fix_time", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
         {
@@ -230,11 +390,7 @@ public sealed class PositionWriter(
         cmd.Parameters.Add(Reals("altitude", fixes, f => f.Altitude));
         cmd.Parameters.Add(Reals("battery", fixes, f => f.Battery));
         cmd.Parameters.Add(new NpgsqlParameter<double>("min_move", options.Value.MinMoveMeters));
-        await cmd.PrepareAsync(ct);
-        var stored = new HashSet<(long UnitId, DateTimeOffset Time)>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) stored.Add((reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1)));
-        return stored;
+        return cmd;
     }
 
     private static NpgsqlParameter<float?[]> Reals(string name, List<FixToStore> fixes, Func<PositionFix, double?> value) =>
@@ -243,6 +399,19 @@ public sealed class PositionWriter(
     // PostgreSQL keeps microseconds; compare and store at that precision.
     internal static DateTimeOffset StoredTime(DateTimeOffset time) =>
         new(time.UtcTicks - time.UtcTicks % 10, TimeSpan.Zero);
+
+    private const int PointEwkbLength = 25;
+
+    // A WGS 84 point as PostGIS reads it from binary COPY: little-endian EWKB with the SRID flag.
+    // Cheaper than building a NetTopologySuite point for every fix.
+    internal static void PointEwkb(Span<byte> buffer, double lon, double lat)
+    {
+        buffer[0] = 1;
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer[1..], 0x2000_0001); // point, with SRID
+        BinaryPrimitives.WriteInt32LittleEndian(buffer[5..], 4326);
+        BinaryPrimitives.WriteDoubleLittleEndian(buffer[9..], lon);
+        BinaryPrimitives.WriteDoubleLittleEndian(buffer[17..], lat);
+    }
 
     private static Task WriteRealAsync(NpgsqlBinaryImporter copy, double? value, CancellationToken ct) =>
         value is { } v ? copy.WriteAsync((float)v, NpgsqlDbType.Real, ct) : copy.WriteNullAsync(ct);

@@ -1,10 +1,52 @@
+using Microsoft.AspNetCore.Hosting;
 using System.Net;
 using System.Text;
 using static CommandCenter.IntegrationTests.Features.Patrols.PatrolTestData;
 
 namespace CommandCenter.IntegrationTests.Features.Patrols;
 
-public class OsmAndProtocolTests(AppFixture fixture) : IClassFixture<AppFixture>
+// These tests read the database right after each answer, so answers wait for the commit
+// (Patrol:OsmAndAck = Committed); the queued answer has its own test.
+public sealed class CommittedAckFixture : IAsyncLifetime
+{
+    public TestDatabase Database { get; private set; } = default!;
+    public AppFactory App { get; private set; } = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync();
+        App = new AppFactory(Database.ConnectionString, b => b.UseSetting("Patrol:OsmAndAck", "Committed"));
+        await App.StartedAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
+
+public class OsmAndQueuedAckTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    [Fact]
+    public async Task A_queued_fix_is_answered_at_once_and_stored_moments_later()
+    {
+        var http = fixture.App.CreateApiClient();
+        var (unitId, deviceId) = await RegisterAsync(http);
+
+        var response = await http.GetAsync($"/api/osmand?id={deviceId}&lat={Num(Lat)}&lon={Num(Lon)}&timestamp={Unix(DateTimeOffset.UtcNow.AddSeconds(-1))}",
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        long stored;
+        while ((stored = await fixture.Database.ScalarAsync<long>($"SELECT count(*) FROM positions WHERE unit_id = {unitId}")) == 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        Assert.Equal(1, stored);
+    }
+}
+
+public class OsmAndProtocolTests(CommittedAckFixture fixture) : IClassFixture<CommittedAckFixture>
 {
     private readonly HttpClient _http = fixture.App.CreateApiClient();
 

@@ -66,6 +66,79 @@ public class PositionBatchTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_large_batch_holding_one_stored_fix_among_new_ones_stores_the_new_ones()
+    {
+        var (unitId, deviceId) = await RegisterAsync(_http);
+        var now = DateTimeOffset.UtcNow;
+        await PostAsync(Fix(deviceId, now.AddSeconds(-50)));
+        // Large enough for the COPY path, whose optimistic COPY fails on the stored fix.
+        object[] batch = [.. Enumerable.Range(1, 100).Select(s => Fix(deviceId, now.AddSeconds(-s), lat: Lat + s * 0.001))];
+
+        var result = await (await PostAsync(batch)).Content.ReadFromJsonAsync<BatchResult>(Ct);
+
+        Assert.Equal((100, 99), (result!.Accepted, result.Stored));
+        Assert.Equal(100, await HistoryCountAsync(unitId));
+        Assert.Equal(Lat + 0.001, await fixture.Database.ScalarAsync<double>($"SELECT ST_Y(location) FROM unit_positions WHERE unit_id = {unitId}"), 6);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(100)]
+    public async Task A_fix_repeated_within_one_batch_is_stored_once(int size)
+    {
+        var (unitId, deviceId) = await RegisterAsync(_http);
+        var now = DateTimeOffset.UtcNow;
+        object[] batch = [.. Enumerable.Range(1, size).Select(s => Fix(deviceId, now.AddSeconds(-s))), Fix(deviceId, now.AddSeconds(-1))];
+
+        var result = await (await PostAsync(batch)).Content.ReadFromJsonAsync<BatchResult>(Ct);
+
+        Assert.Equal((size + 1, size), (result!.Accepted, result.Stored));
+        Assert.Equal(size, await HistoryCountAsync(unitId));
+    }
+
+    [Fact]
+    public async Task A_new_large_batch_is_stored_whole_and_moves_each_unit_to_its_newest_fix()
+    {
+        var units = new List<(long UnitId, string DeviceId)>();
+        for (var i = 0; i < 3; i++) units.Add(await RegisterAsync(_http));
+        var now = DateTimeOffset.UtcNow;
+        // Interleaved and out of time order, as a gateway may forward them.
+        object[] batch = [.. Enumerable.Range(1, 90).Select(s => Fix(units[s % 3].DeviceId, now.AddSeconds(-((s * 37) % 90) - 1), lat: Lat + ((s * 37) % 90) * 0.001))];
+        using var fixes = new MetricCollector<long>(fixture.App.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            PatrolMetrics.MeterName, PatrolMetrics.FixesInstrument);
+
+        var result = await (await PostAsync(batch)).Content.ReadFromJsonAsync<BatchResult>(Ct);
+
+        Assert.Equal((90, 90), (result!.Accepted, result.Stored));
+        Assert.Equal(90, fixes.GetMeasurementSnapshot().Where(m => Equals(m.Tags["outcome"], "stored")).Sum(m => m.Value));
+        foreach (var (unitId, _) in units)
+        {
+            Assert.Equal(30, await HistoryCountAsync(unitId));
+            var newest = await fixture.Database.ScalarAsync<double>($"SELECT ST_Y(location) FROM positions WHERE unit_id = {unitId} ORDER BY fix_time DESC LIMIT 1");
+            Assert.Equal(newest, await fixture.Database.ScalarAsync<double>($"SELECT ST_Y(location) FROM unit_positions WHERE unit_id = {unitId}"), 6);
+        }
+    }
+
+    [Fact]
+    public async Task A_unit_reporting_faster_than_the_latest_interval_still_ends_on_its_newest_fix()
+    {
+        var (unitId, deviceId) = await RegisterAsync(_http);
+        var now = DateTimeOffset.UtcNow;
+        object[] Batch(int from) => [.. Enumerable.Range(from, 100).Select(s => Fix(deviceId, now.AddSeconds(-s), lat: Lat + s * 0.001))];
+
+        await PostAsync(Batch(101)); // fixes -101 … -200 s: the unit is upserted now
+        await PostAsync(Batch(1));   // -1 … -100 s, moments later: its newest fix is held for its turn
+
+        Assert.Equal(200, await HistoryCountAsync(unitId));
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        double lat;
+        while ((lat = await fixture.Database.ScalarAsync<double>($"SELECT ST_Y(location) FROM unit_positions WHERE unit_id = {unitId}")) != Lat + 0.001
+               && DateTime.UtcNow < deadline)
+            await Task.Delay(50, Ct);
+        Assert.Equal(Lat + 0.001, lat, 6);
+    }
+
+    [Fact]
     public async Task A_late_fix_is_kept_in_history_but_does_not_move_the_unit_back()
     {
         var (unitId, deviceId) = await RegisterAsync(_http);
