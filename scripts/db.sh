@@ -82,6 +82,9 @@ psql_su -d postgres -c "DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN
     CREATE ROLE $role LOGIN CREATEDB PASSWORD '$password';
   END IF; END \$\$;" >&2
+# Tests drop their databases WITH (FORCE); PostgreSQL 15 refuses to terminate an autovacuum
+# worker busy in one unless the role may signal backends (the worker has no role of its own).
+psql_su -d postgres -c "GRANT pg_signal_backend TO $role;" >&2
 # PostGIS in template1: every database the tests create starts with it.
 psql_su -d template1 -c "CREATE EXTENSION IF NOT EXISTS postgis;" >&2
 if [ -z "$(psql_su -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
