@@ -84,6 +84,8 @@ public class ReplayPageTests : BrowserTest
         await Assertions.Expect(page.Locator("[data-testid=replay-clock]")).Not.ToHaveTextAsync(clock!);
         await page.ScreenshotAsync(new() { Path = Screenshot("replay-tablet-1180x820.png") });
         await page.Locator("[data-testid=replay-play]").TapAsync(); // pause
+        // The tap goes through the circuit to the map: wait for it to land, then the clock must hold.
+        await page.WaitForFunctionAsync($"() => !{Map}.ccReplay.playing()");
         var paused = await page.EvaluateAsync<double>($"() => {Map}.ccReplay.time()");
         await page.WaitForTimeoutAsync(300);
         Assert.Equal(paused, await page.EvaluateAsync<double>($"() => {Map}.ccReplay.time()"));
