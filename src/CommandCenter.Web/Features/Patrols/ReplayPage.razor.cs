@@ -25,6 +25,10 @@ public sealed partial class ReplayPage
     private string? _summary;
     private string? _error;
 
+    // The map may be up before the window is known (reading the incident waits for the database):
+    // the first load waits for both.
+    private readonly TaskCompletionSource _windowKnown = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     // ?incident={id}: the window around that incident.
     [SupplyParameterFromQuery(Name = "incident")] public long? IncidentId { get; set; }
 
@@ -36,7 +40,25 @@ public sealed partial class ReplayPage
 
     private bool Ready => RendererInfo.IsInteractive && _loaded;
 
+    private async Task MapReadyAsync()
+    {
+        await _windowKnown.Task;
+        await LoadAsync();
+    }
+
     protected override async Task OnInitializedAsync()
+    {
+        try
+        {
+            await ChooseWindowAsync();
+        }
+        finally
+        {
+            _windowKnown.TrySetResult();
+        }
+    }
+
+    private async Task ChooseWindowAsync()
     {
         var now = Clock.GetUtcNow();
         var window = new HistoryWindow(now - HistoryWindow.DefaultReplayLength, now);
