@@ -178,7 +178,14 @@ public class WallPageTests : IAsyncLifetime
         var marker = await BoxAsync(page, $"path.cc-incident-{id}");
         Assert.InRange(marker.X + marker.Width / 2 - (mapBox.X + mapBox.Width / 2), -mapBox.Width * 0.02, mapBox.Width * 0.02);
         Assert.InRange(marker.Y + marker.Height / 2 - (mapBox.Y + mapBox.Height / 2), -mapBox.Height * 0.02, mapBox.Height * 0.02);
-        Assert.True((await BoxAsync(page, grid)).Width > gridInDistrictView.Width * 2, "the map should zoom in on the incident's grid");
+        // The SVG layer redraws after the fly-to ends; on a loaded machine that can lag a little.
+        var zoomedIn = false;
+        for (var tries = 0; tries < 25 && !zoomedIn; tries++)
+        {
+            zoomedIn = (await BoxAsync(page, grid)).Width > gridInDistrictView.Width * 2;
+            if (!zoomedIn) await page.WaitForTimeoutAsync(200);
+        }
+        Assert.True(zoomedIn, "the map should zoom in on the incident's grid");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, $"{screenshot}-focus.png") });
 
         // …and returns to the whole district by itself.
