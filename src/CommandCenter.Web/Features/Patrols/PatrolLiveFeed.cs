@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CommandCenter.Domain.Patrols;
@@ -102,8 +101,8 @@ public sealed class PatrolLiveFeed(
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _seq;
     private long _horizon;
-    private ImmutableList<Action<UnitMarkerView>> _silenceHandlers = [];
-    private ImmutableList<Action<IReadOnlyList<UnitMarker>>> _changeHandlers = [];
+    private readonly Subscribers<UnitMarkerView> _silenceHandlers = new();
+    private readonly Subscribers<IReadOnlyList<UnitMarker>> _changeHandlers = new();
 
     public Task Ready => _ready.Task;
 
@@ -116,13 +115,7 @@ public sealed class PatrolLiveFeed(
 
     // One call per unit that goes silent (not one per sweep), on this instance. Handlers run in
     // the subscriber's execution context (a circuit's culture), like LiveBus subscriptions.
-    public IDisposable OnUnitSilent(Action<UnitMarkerView> handler)
-    {
-        var context = ExecutionContext.Capture();
-        Action<UnitMarkerView> run = context is null ? handler : u => ExecutionContext.Run(context, _ => handler(u), null);
-        ImmutableInterlocked.Update(ref _silenceHandlers, list => list.Add(run));
-        return new Unsubscriber(() => ImmutableInterlocked.Update(ref _silenceHandlers, list => list.Remove(run)));
-    }
+    public IDisposable OnUnitSilent(Action<UnitMarkerView> handler) => _silenceHandlers.Add(handler);
 
     public bool IsLive => _ready.Task.IsCompleted;
 
@@ -130,18 +123,7 @@ public sealed class PatrolLiveFeed(
 
     // Called after each flush that changed something, on the feed's thread: a handler hands the
     // work to its circuit (InvokeAsync) and returns.
-    public IDisposable OnUnitsChanged(Action<IReadOnlyList<UnitMarker>> handler)
-    {
-        var context = ExecutionContext.Capture();
-        Action<IReadOnlyList<UnitMarker>> run = context is null ? handler : u => ExecutionContext.Run(context, _ => handler(u), null);
-        ImmutableInterlocked.Update(ref _changeHandlers, list => list.Add(run));
-        return new Unsubscriber(() => ImmutableInterlocked.Update(ref _changeHandlers, list => list.Remove(run)));
-    }
-
-    private sealed class Unsubscriber(Action dispose) : IDisposable
-    {
-        public void Dispose() => dispose();
-    }
+    public IDisposable OnUnitsChanged(Action<IReadOnlyList<UnitMarker>> handler) => _changeHandlers.Add(handler);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -170,18 +152,7 @@ public sealed class PatrolLiveFeed(
         {
             logger.LogWarning("Unit {Callsign} ({UnitId}) is silent: no fix since {LastFix:O} ({Age:0} s)",
                 unit.Callsign, unit.Id, unit.LastFixAt, (now - unit.LastFixAt).TotalSeconds);
-            var view = UnitMarkerView.Of(unit);
-            foreach (var handler in _silenceHandlers)
-            {
-                try
-                {
-                    handler(view);
-                }
-                catch (Exception ex)
-                {
-                    logger.LogError(ex, "A silence subscriber failed for unit {UnitId}", unit.Id);
-                }
-            }
+            _silenceHandlers.Publish(UnitMarkerView.Of(unit), ex => logger.LogError(ex, "A silence subscriber failed for unit {UnitId}", unit.Id));
         }
         PatrolUpdate update;
         IReadOnlyList<UnitMarker> changes;
@@ -192,17 +163,7 @@ public sealed class PatrolLiveFeed(
             update = new PatrolUpdate(++_seq, false, [.. changes.Select(UnitMarkerView.Of)]);
         }
         await hub.Clients.Group(LiveHub.GroupName(LiveHubContract.PositionsGroup)).ReceivePositions(update);
-        foreach (var handler in _changeHandlers)
-        {
-            try
-            {
-                handler(changes);
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "A unit-list subscriber failed");
-            }
-        }
+        _changeHandlers.Publish(changes, ex => logger.LogError(ex, "A unit-list subscriber failed"));
     }
 
     private async Task ReadChangesAsync(CancellationToken ct)
