@@ -16,6 +16,10 @@ public sealed partial class GridMap
     private IJSObjectReference? _map;
     private DotNetObjectReference<GridMap>? _self;
     private long? _pendingTrail;
+    // Set when the page is left; starting the map is several round trips, and a user who navigates
+    // away during them (a tap on 回放此事件 before the room's map is up) must not get a JS call
+    // with a disposed reference, which would end the whole circuit.
+    private bool _disposed;
 
     [Inject] private IJSRuntime JS { get; set; } = default!;
 
@@ -57,8 +61,14 @@ public sealed partial class GridMap
     {
         if (!firstRender) return;
         _self = DotNetObjectReference.Create(this);
-        _module = await JS.InvokeAsync<IJSObjectReference>("import", "./Features/Map/GridMap.razor.js");
-        _map = await _module.InvokeAsync<IJSObjectReference>("init", _element, new
+        var module = await JS.InvokeAsync<IJSObjectReference>("import", "./Features/Map/GridMap.razor.js");
+        if (_disposed)
+        {
+            await ReleaseAsync(null, module);
+            return;
+        }
+        _module = module;
+        var map = await _module.InvokeAsync<IJSObjectReference>("init", _element, new
         {
             mode = ModeName,
             highlightMs = (int)HighlightFor.TotalMilliseconds,
@@ -93,8 +103,21 @@ public sealed partial class GridMap
                 },
             },
         }, _self);
-        if (Focus is not null) await FocusIncidentAsync(Focus);
-        if (_pendingTrail is { } unit) await ShowUnitTrailAsync(unit);
+        if (_disposed)
+        {
+            await ReleaseAsync(map, null); // DisposeAsync has released the module already
+            return;
+        }
+        _map = map;
+        try
+        {
+            if (Focus is not null) await FocusIncidentAsync(Focus);
+            if (_pendingTrail is { } unit) await ShowUnitTrailAsync(unit);
+        }
+        catch (JSException) when (_disposed)
+        {
+            return; // left during these calls: the map they spoke to is gone
+        }
         await OnReady.InvokeAsync();
     }
 
@@ -161,19 +184,27 @@ public sealed partial class GridMap
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
+        await ReleaseAsync(_map, _module);
+        _map = null;
+        _module = null;
+        _self?.Dispose();
+    }
+
+    private static async Task ReleaseAsync(IJSObjectReference? map, IJSObjectReference? module)
+    {
         try
         {
-            if (_map is not null)
+            if (map is not null)
             {
-                await _map.InvokeVoidAsync("dispose");
-                await _map.DisposeAsync();
+                await map.InvokeVoidAsync("dispose");
+                await map.DisposeAsync();
             }
-            if (_module is not null) await _module.DisposeAsync();
+            if (module is not null) await module.DisposeAsync();
         }
         catch (JSDisconnectedException)
         {
             // The circuit is gone with the browser tab; nothing to clean up there.
         }
-        _self?.Dispose();
     }
 }

@@ -4,20 +4,24 @@ using CommandCenter.Web.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.JSInterop;
 
 namespace CommandCenter.Tests.Features.Map;
 
 // Not a ComponentTestContext: the map also needs its MapOptions registered before the first render.
 public class GridMapTests : BunitContext
 {
-    public GridMapTests()
+    public GridMapTests() => Prepare(this);
+
+    internal static void Prepare(BunitContext context, IJSRuntime? js = null)
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddLocalization();
-        Services.AddSingleton(Options.Create(new CenterOptions()));
-        Services.AddSingleton<CenterTime>();
-        Services.AddSingleton(Options.Create(new MapOptions()));
-        SetRendererInfo(new RendererInfo("Server", true));
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        if (js is not null) context.Services.AddSingleton(js);
+        context.Services.AddLocalization();
+        context.Services.AddSingleton(Options.Create(new CenterOptions()));
+        context.Services.AddSingleton<CenterTime>();
+        context.Services.AddSingleton(Options.Create(new MapOptions()));
+        context.SetRendererInfo(new RendererInfo("Server", true));
     }
 
     [Fact]
@@ -42,5 +46,59 @@ public class GridMapTests : BunitContext
         await cut.InvokeAsync(() => cut.Instance.UnitClicked(12));
 
         Assert.Equal(12, selected);
+    }
+}
+
+// Starting the map takes several round trips to the browser; a user may leave the page during them.
+public class GridMapStartupTests : BunitContext
+{
+    private readonly PendingImportRuntime _js = new();
+
+    public GridMapStartupTests() => GridMapTests.Prepare(this, _js);
+
+    [Fact]
+    public async Task A_page_left_while_its_map_is_still_loading_never_starts_the_map()
+    {
+        // The module arrives only after the user has already navigated away.
+        var cut = Render<GridMap>();
+        await DisposeComponentsAsync();
+
+        var module = new RecordingModule();
+        _js.Import.SetResult(module);
+        await cut.InvokeAsync(() => { }); // the map's start continues on the renderer's queue: let it run
+
+        Assert.DoesNotContain("init", module.Calls);
+        Assert.True(module.Disposed);
+    }
+
+    // bUnit answers imports at once; this runtime holds the map's module back until the test releases it.
+    private sealed class PendingImportRuntime : IJSRuntime
+    {
+        public TaskCompletionSource<IJSObjectReference> Import { get; } = new();
+
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) => InvokeAsync<TValue>(identifier, CancellationToken.None, args);
+
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args) =>
+            identifier == "import" ? new ValueTask<TValue>((Task<TValue>)(object)Import.Task) : ValueTask.FromResult(default(TValue)!);
+    }
+
+    private sealed class RecordingModule : IJSObjectReference
+    {
+        public List<string> Calls { get; } = [];
+        public bool Disposed { get; private set; }
+
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) => InvokeAsync<TValue>(identifier, CancellationToken.None, args);
+
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args)
+        {
+            Calls.Add(identifier);
+            return ValueTask.FromResult(default(TValue)!);
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Disposed = true;
+            return ValueTask.CompletedTask;
+        }
     }
 }
