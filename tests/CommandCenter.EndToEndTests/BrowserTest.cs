@@ -10,6 +10,7 @@ public abstract class BrowserTest : IAsyncLifetime
     protected RunningApp App { get; private set; } = default!;
     protected IBrowser Chromium { get; private set; } = default!;
     private IPlaywright _playwright = default!;
+    private readonly List<string> _browserLog = [];
 
     // A test class that needs other settings (the demo feeds) starts its app differently.
     protected virtual Task<RunningApp> StartAppAsync() => RunningApp.StartAsync();
@@ -22,6 +23,7 @@ public abstract class BrowserTest : IAsyncLifetime
 
     public virtual async ValueTask DisposeAsync()
     {
+        if (TestContext.Current.TestState?.Result == TestResult.Failed) WriteFailureLog();
         await Chromium.DisposeAsync();
         _playwright.Dispose();
         await App.DisposeAsync();
@@ -41,7 +43,7 @@ public abstract class BrowserTest : IAsyncLifetime
     protected async Task<IPage> SignInAsync(string user, BrowserNewContextOptions options, string path = "/")
     {
         var context = await Chromium.NewContextAsync(options);
-        var page = await context.NewPageAsync();
+        var page = Watch(await context.NewPageAsync());
         await page.GotoAsync(new Uri(App.BaseAddress, path).ToString());
         await page.Locator("#username").FillAsync(user);
         await page.Locator("#password").FillAsync(RunningApp.DemoPassword);
@@ -66,6 +68,31 @@ public abstract class BrowserTest : IAsyncLifetime
         var response = await http.PostAsJsonAsync("api/incidents", new { type, latitude, longitude, title }, TestContext.Current.CancellationToken);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+
+    // What the browser said (console warnings and errors, uncaught errors, failed requests): kept for a failure.
+    protected IPage Watch(IPage page)
+    {
+        void Add(string line) { lock (_browserLog) _browserLog.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {line}"); }
+        page.Console += (_, m) => { if (m.Type is "error" or "warning") Add($"console.{m.Type}: {m.Text}"); };
+        page.PageError += (_, e) => Add($"pageerror: {e}");
+        page.RequestFailed += (_, r) => Add($"request failed: {r.Method} {r.Url} {r.Failure}");
+        page.Response += (_, r) => { if (r.Status >= 400) Add($"HTTP {r.Status}: {r.Request.Method} {r.Url}"); };
+        return page;
+    }
+
+    // A failed test leaves the app's log and the browser's complaints beside its screenshots, and the
+    // tail of both in the test output: a flaky failure in CI can then be explained without a rerun.
+    private void WriteFailureLog()
+    {
+        var test = TestContext.Current.Test?.TestDisplayName ?? "unknown";
+        string browser;
+        lock (_browserLog) browser = string.Join('\n', _browserLog);
+        var text = $"== {test}\n== browser\n{browser}\n== app\n{App.Log}";
+        var name = string.Concat(test.Split(Path.GetInvalidFileNameChars()));
+        File.WriteAllText(Path.Combine(Browser.ArtifactsFolder, $"failed-{name[^Math.Min(name.Length, 80)..]}.log"), text);
+        var tail = text.Split('\n')[^Math.Min(80, text.Split('\n').Length)..];
+        Console.Error.WriteLine(string.Join('\n', tail));
     }
 
     protected static string Screenshot(string name) => Path.Combine(Browser.ArtifactsFolder, name);
