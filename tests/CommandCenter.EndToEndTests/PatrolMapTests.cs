@@ -198,6 +198,10 @@ public class PatrolDemoTests : BrowserTest
         Assert.True(total >= 200, $"the counts add up to {total}");
 
         await page.GetByTestId("filter-kind").SelectOptionAsync("vehicle");
+        // The list re-renders from the circuit: wait until the filter has reached it.
+        await page.WaitForFunctionAsync("""
+            () => [...document.querySelectorAll('[data-unit-id] .cc-unit-meta')].every(e => e.textContent.trim().startsWith('巡逻车'))
+            """);
         var metas = await page.Locator("[data-unit-id] .cc-unit-meta").AllInnerTextsAsync();
         Assert.NotEmpty(metas);
         Assert.All(metas, meta => Assert.StartsWith("巡逻车", meta));
