@@ -118,6 +118,10 @@ public sealed record AccessOptions
 
     // A key the demo and the end-to-end tests can use (scopes incidents:read, incidents:write).
     public string? DemoApiKey { get; init; }
+
+    // How long an instance trusts a key it has checked: a key revoked on another instance still works
+    // there for at most this long (on the instance that revoked it, it stops at once).
+    public TimeSpan ApiKeyCacheFor { get; init; } = TimeSpan.FromSeconds(15);
 }
 
 // Puts the display name and unit binding into the cookie, so every request knows them.

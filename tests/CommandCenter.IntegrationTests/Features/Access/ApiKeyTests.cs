@@ -2,7 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using CommandCenter.IntegrationTests.Features.Incidents;
 using CommandCenter.Web.Features.Access;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using CommandCenter.Web.Data;
 
 namespace CommandCenter.IntegrationTests.Features.Access;
 
@@ -49,6 +53,36 @@ public class ApiKeyTests(AppFixture fixture) : IClassFixture<AppFixture>
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await revoked.GetAsync("/api/incidents/open", TestContext.Current.CancellationToken)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await madeUp.GetAsync("/api/incidents/open", TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_key_revoked_while_in_use_is_refused_at_once()
+    {
+        var key = await Keys.CreateAsync("in-use", [Scopes.IncidentsRead], Actor.System("test"), ct: TestContext.Current.CancellationToken);
+        using var client = fixture.App.CreateApiClient(key.Secret);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/incidents/open", TestContext.Current.CancellationToken)).StatusCode);
+
+        await Keys.RevokeAsync(key.Key.Id, Actor.System("test"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/incidents/open", TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_key_revoked_on_another_instance_stops_working_here_within_the_cache_period()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var here = new ApiKeyService(fixture.App.Services.GetRequiredService<IDbContextFactory<CommandCenterDb>>(), clock,
+            Options.Create(new AccessOptions { ApiKeyCacheFor = TimeSpan.FromSeconds(15) }));
+        var key = await Keys.CreateAsync("two-instances", [Scopes.IncidentsRead], Actor.System("test"), ct: TestContext.Current.CancellationToken);
+        Assert.NotNull(await here.FindAsync(key.Secret, TestContext.Current.CancellationToken));
+
+        // The other instance (the app's own service) revokes it; this one has it remembered.
+        await Keys.RevokeAsync(key.Key.Id, Actor.System("test"), TestContext.Current.CancellationToken);
+        clock.Advance(TimeSpan.FromSeconds(14));
+        Assert.NotNull(await here.FindAsync(key.Secret, TestContext.Current.CancellationToken));
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Null(await here.FindAsync(key.Secret, TestContext.Current.CancellationToken));
     }
 
     [Fact]
