@@ -13,7 +13,7 @@ using NpgsqlTypes;
 // measured in the same run (raw binary COPY of the same batches; an empty endpoint on the same
 // server). Warm up once, then three runs; the table shows each run and the median.
 // Then the latency from an ingest response to map clients on the hub, at 1,000 fixes/s.
-//   dotnet run -c Release --project bench/CommandCenter.Bench -- [--fixes 100000] [--batch 500] [--clients 4] [--units 1000]
+//   dotnet run -c Release --project bench/CommandCenter.Bench -- [--fixes 400000] [--batch 500] [--clients 4] [--units 1000]
 //     [--osmand 4000] [--osmand-clients 4] [--warmup 3] [--latency-clients 100,1000] [--only batch,osmand] [--latency-only]
 //   --latency-clients 0 skips the latency measurement; --only picks ingest measurements among
 //   raw, sql, http (batch = all three) and osmand.
@@ -44,6 +44,16 @@ const string WriterSql = "COPY + latest upsert per batch, no HTTP";
 var results = new Dictionary<string, List<double>>();
 var latencies = new List<double>();
 void Record(string name, double value) => (results.TryGetValue(name, out var list) ? list : results[name] = []).Add(value);
+// Where the two cores went: CPU seconds per 100k fixes in the app, in PostgreSQL and in this bench.
+var cpuUse = new Dictionary<string, List<(double App, double Postgres, double Bench)>>();
+Cpu.Sample RecordCpu(string name, Cpu.Sample before)
+{
+    var after = Cpu.Take(app.ProcessId);
+    var per = 100_000.0 / settings.Fixes;
+    (cpuUse.TryGetValue(name, out var list) ? list : cpuUse[name] = []).Add(
+        ((after.App - before.App) * per, (after.Postgres - before.Postgres) * per, (after.Bench - before.Bench) * per));
+    return after;
+}
 
 // Each (measurement, run) writes its own three minutes of fix times, so nothing collides by
 // accident; the raw COPY needs their day partitions to exist (the app makes today's and on).
@@ -90,12 +100,25 @@ for (var pass = 0; ; pass++)
 for (var run = 1; run <= 3; run++)
 {
     Console.WriteLine($"Run {run}… (load {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
-    if (Runs("raw")) Record("raw COPY into positions", await Measure.RawCopyAsync(db, NextBatches(settings.Fixes), settings.Clients));
-    if (Runs("sql")) Record(WriterSql, await Measure.WriterSqlAsync(db, NextBatches(settings.Fixes), settings.Clients));
+    await Cpu.SettleAsync(db, app.ProcessId);
+    var cpu = Cpu.Take(app.ProcessId);
+    if (Runs("raw"))
+    {
+        Record("raw COPY into positions", await Measure.RawCopyAsync(db, NextBatches(settings.Fixes), settings.Clients));
+        cpu = RecordCpu("raw COPY", cpu);
+    }
+    if (Runs("sql"))
+    {
+        await Cpu.SettleAsync(db, app.ProcessId);
+        Record(WriterSql, await Measure.WriterSqlAsync(db, NextBatches(settings.Fixes), settings.Clients));
+    }
     if (Runs("http"))
     {
         var runLatencies = new List<double>();
+        await Cpu.SettleAsync(db, app.ProcessId);
+        cpu = Cpu.Take(app.ProcessId);
         Record("HTTP POST /api/positions", await Measure.HttpBatchesAsync(http, NextBatches(settings.Fixes), settings.Clients, runLatencies));
+        cpu = RecordCpu("HTTP batches", cpu);
         Record("  ack p50 (ms)", Measure.Percentile(runLatencies, 0.50));
         Record("  ack p99 (ms)", Measure.Percentile(runLatencies, 0.99));
     }
@@ -126,6 +149,17 @@ Row("  ack p99 (ms)", "ms", null);
 Row("empty endpoint GET /health/live", "req/s", null);
 Row("OsmAnd GET /api/osmand (1 fix each)", "req/s", "empty endpoint GET /health/live");
 Console.WriteLine();
+if (cpuUse.Count > 0)
+{
+    Console.WriteLine("| CPU s per 100k fixes (median of runs) | app | PostgreSQL | bench client |");
+    Console.WriteLine("|---|---:|---:|---:|");
+    foreach (var (name, samples) in cpuUse)
+    {
+        double Mid(Func<(double App, double Postgres, double Bench), double> pick) => samples.Select(pick).Order().ElementAt(samples.Count / 2);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {Mid(x => x.App):0.00} | {Mid(x => x.Postgres):0.00} | {Mid(x => x.Bench):0.00} |"));
+    }
+    Console.WriteLine();
+}
 await Latency.RunAsync(app.BaseAddress, http, units, settings.LatencyClients);
 Console.WriteLine($"{stored} rows in positions at the end (every fix posted stored once).");
 
@@ -145,7 +179,7 @@ internal sealed record Settings(int Fixes, int Batch, int Clients, int Units, in
         var only = Array.IndexOf(args, "--only");
         string[] parts = only >= 0 && only + 1 < args.Length ? args[only + 1].Split(',', StringSplitOptions.RemoveEmptyEntries) : ["batch", "osmand"];
         var clients = Get("clients", 4);
-        return new Settings(Get("fixes", 100_000), Get("batch", 500), clients, Get("units", 1_000), Get("osmand", 4_000),
+        return new Settings(Get("fixes", 400_000), Get("batch", 500), clients, Get("units", 1_000), Get("osmand", 4_000),
             Get("osmand-clients", clients), Get("warmup", 3), latency, parts);
     }
 }
@@ -177,6 +211,67 @@ internal static class Jit
             // not Linux, or not ours
         }
         return total;
+    }
+}
+
+// CPU seconds used so far by the app, by every postgres process, and by this process (Linux /proc).
+internal static class Cpu
+{
+    public sealed record Sample(double App, double Postgres, double Bench);
+
+    // Each measurement starts on a quiet machine: the previous one's dirty pages written out and
+    // autovacuum done, so no measurement pays for the one before it (up to 60 s).
+    public static async Task SettleAsync(NpgsqlDataSource db, int appPid)
+    {
+        try
+        {
+            await using var checkpoint = db.CreateCommand("CHECKPOINT");
+            await checkpoint.ExecuteNonQueryAsync();
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // a server other than scripts/db.sh's: settle on CPU alone
+        }
+        var until = DateTime.UtcNow.AddSeconds(60);
+        var before = Take(appPid);
+        while (DateTime.UtcNow < until)
+        {
+            await Task.Delay(500);
+            var now = Take(appPid);
+            var busy = (now.App - before.App + now.Postgres - before.Postgres) / 0.5; // cores in use
+            if (busy < 0.1) return;
+            before = now;
+        }
+    }
+
+    public static Sample Take(int appPid)
+    {
+        var postgres = 0.0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            if (Comm(pid) == "postgres") postgres += Seconds(pid);
+        }
+        return new Sample(Seconds(appPid), postgres, Seconds(Environment.ProcessId));
+    }
+
+    private static string? Comm(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/comm").Trim(); } catch (IOException) { return null; } catch (UnauthorizedAccessException) { return null; }
+    }
+
+    // utime + stime of the whole process (its threads), in seconds.
+    private static double Seconds(int pid)
+    {
+        try
+        {
+            var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0; // USER_HZ
+        }
+        catch (IOException)
+        {
+            return 0; // the process ended while being read
+        }
     }
 }
 
