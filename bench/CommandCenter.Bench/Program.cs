@@ -55,8 +55,8 @@ Cpu.Sample RecordCpu(string name, Cpu.Sample before)
     return after;
 }
 
-// Each (measurement, run) writes its own three minutes of fix times, so nothing collides by
-// accident; the raw COPY needs their day partitions to exist (the app makes today's and on).
+// Each (measurement, run) writes its own three minutes of fix times (a unit's fixes 0.1 s apart,
+// so up to 1.8 million fixes), so nothing collides by accident; the raw COPY needs their day partitions to exist (the app makes today's and on).
 var origin = DateTimeOffset.UtcNow.AddMinutes(-100);
 foreach (var day in new[] { origin.UtcDateTime.AddHours(-3).Date, DateTime.UtcNow.Date }.Distinct())
 {
@@ -299,7 +299,7 @@ internal static class Setup
     // Fix i goes to unit i % units, one second after that unit's previous fix.
     public static List<Fix[]> Batches(IReadOnlyList<Unit> units, int fixes, int batch, DateTimeOffset start)
     {
-        var all = Enumerable.Range(0, fixes).Select(i => new Fix(units[i % units.Count], start.AddSeconds(i / units.Count),
+        var all = Enumerable.Range(0, fixes).Select(i => new Fix(units[i % units.Count], start.AddMilliseconds(100 * (i / units.Count)),
             30.20 + (i % 997) * 0.0001, 120.15 + (i % 991) * 0.0001)).ToList();
         return [.. all.Chunk(batch)];
     }
