@@ -16,7 +16,7 @@ public sealed record ValidIncidentReport(
     IncidentPriority Priority,
     double Latitude,
     double Longitude,
-    string Title,
+    string? Title, // null: untitled; the store names it by its type in the center's language
     string? Description,
     string? Address,
     string? ExternalId);
@@ -71,7 +71,7 @@ public static class IncidentReportRules
             priority ?? IncidentCodes.DefaultPriority(type),
             report.Latitude!.Value,
             report.Longitude!.Value,
-            string.IsNullOrEmpty(title) ? IncidentCodes.ToCode(type) : title,
+            string.IsNullOrEmpty(title) ? null : title,
             report.Description,
             report.Address,
             string.IsNullOrWhiteSpace(report.ExternalId) ? null : report.ExternalId.Trim());

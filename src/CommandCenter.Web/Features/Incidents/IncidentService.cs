@@ -1,7 +1,10 @@
+using System.Globalization;
 using CommandCenter.Domain.Incidents;
 using CommandCenter.Web.Data;
 using CommandCenter.Web.Features.Access;
+using CommandCenter.Web.Infrastructure;
 using CommandCenter.Web.Live;
+using Microsoft.Extensions.Localization;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 using Npgsql;
@@ -10,9 +13,25 @@ namespace CommandCenter.Web.Features.Incidents;
 
 public sealed record IncidentCreated(IncidentView Incident, bool IsNew);
 
-public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory, TimeProvider clock)
+public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory, TimeProvider clock, IStringLocalizer<Strings> L)
 {
     private static readonly GeometryFactory Wgs84 = new(new PrecisionModel(), 4326);
+
+    // An untitled report (a gateway that sends only a type) is named by its type in the center's
+    // language, 火情 rather than "fire": the title is stored data, shown alike to every user.
+    private string UntitledName(IncidentType type)
+    {
+        var ui = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = CenterBasics.Cultures[0];
+        try
+        {
+            return L[$"Type_{IncidentCodes.ToCode(type)}"].Value;
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = ui;
+        }
+    }
 
     public async Task<IncidentCreated> CreateAsync(ValidIncidentReport report, Actor actor, CancellationToken ct = default)
     {
@@ -28,7 +47,7 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
             Type = report.Type,
             Priority = report.Priority,
             Status = IncidentStatus.Reported,
-            Title = report.Title,
+            Title = report.Title ?? UntitledName(report.Type),
             Description = report.Description,
             Address = report.Address,
             Location = location,

@@ -42,6 +42,21 @@ public class IncidentApiTests(AppFixture fixture) : IClassFixture<AppFixture>, I
     }
 
     [Fact]
+    public async Task An_untitled_incident_is_named_by_its_type_in_Chinese_whatever_language_the_reporter_asks_for()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/incidents")
+        {
+            Content = JsonContent.Create(new { type = "fire", latitude = InsideLat, longitude = InsideLon }),
+        };
+        request.Headers.AcceptLanguage.ParseAdd("en-US");
+        var response = await _http.SendAsync(request, TestContext.Current.CancellationToken);
+
+        var created = await response.Content.ReadFromJsonAsync<IncidentView>(TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("火情", created!.Title);
+    }
+
+    [Fact]
     public async Task An_incident_outside_the_district_is_kept_but_has_no_grid()
     {
         var response = await _http.PostAsJsonAsync("/api/incidents",

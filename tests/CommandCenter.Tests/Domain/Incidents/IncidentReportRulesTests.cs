@@ -62,11 +62,11 @@ public class IncidentReportRulesTests
     }
 
     [Fact]
-    public void An_explicit_priority_overrides_the_default_and_a_blank_title_falls_back_to_the_type()
+    public void An_explicit_priority_overrides_the_default_and_a_blank_title_is_left_untitled()
     {
         IncidentReportRules.Validate(Valid() with { Priority = "low", Title = "  " }, out var valid);
 
         Assert.Equal(IncidentPriority.Low, valid!.Priority);
-        Assert.Equal("fire", valid.Title);
+        Assert.Null(valid.Title);
     }
 }
