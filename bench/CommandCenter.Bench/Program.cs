@@ -296,7 +296,7 @@ internal static class Setup
         return [.. units];
     }
 
-    // Fix i goes to unit i % units, one second after that unit's previous fix.
+    // Fix i goes to unit i % units, 0.1 s after that unit's previous fix.
     public static List<Fix[]> Batches(IReadOnlyList<Unit> units, int fixes, int batch, DateTimeOffset start)
     {
         var all = Enumerable.Range(0, fixes).Select(i => new Fix(units[i % units.Count], start.AddMilliseconds(100 * (i / units.Count)),

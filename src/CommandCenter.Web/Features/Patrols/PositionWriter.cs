@@ -313,22 +313,7 @@ public sealed class PositionWriter(
         {
             await using (var copy = await conn.BeginBinaryImportAsync(CopyStaging, ct))
             {
-                foreach (var p in group)
-                {
-                    foreach (var (unitId, fix) in p.Fixes)
-                    {
-                        await copy.StartRowAsync(ct);
-                        await copy.WriteAsync(unitId, NpgsqlDbType.Bigint, ct);
-                        await copy.WriteAsync(StoredTime(fix.Time), NpgsqlDbType.TimestampTz, ct);
-                        await copy.WriteAsync(fix.Latitude, NpgsqlDbType.Double, ct);
-                        await copy.WriteAsync(fix.Longitude, NpgsqlDbType.Double, ct);
-                        await WriteRealAsync(copy, fix.Speed, ct);
-                        await WriteRealAsync(copy, fix.Heading, ct);
-                        await WriteRealAsync(copy, fix.Accuracy, ct);
-                        await WriteRealAsync(copy, fix.Altitude, ct);
-                        await WriteRealAsync(copy, fix.Battery, ct);
-                    }
-                }
+                WriteStagingRows(copy, group);
                 await copy.CompleteAsync(ct);
             }
             await using (var insert = new NpgsqlCommand(InsertHistory, conn, tx))
@@ -397,9 +382,9 @@ public sealed class PositionWriter(
         BinaryPrimitives.WriteDoubleLittleEndian(buffer[17..], lat);
     }
 
-    // Synchronous on purpose: ten async writes a row were half of the app's CPU per fix under a
-    // gateway's load (bench/). A write blocks only when the 8 KB buffer goes to the socket — a
-    // local server reads it at once — and only the writer loops (Patrol:Writers) ever wait here.
+    // Synchronous on purpose: ten awaited writes a row cost more than the row under a gateway's
+    // load (bench/). A write blocks only when the 8 KB buffer goes to the socket — a local server
+    // reads it at once — and only the writer loops (Patrol:Writers) ever wait here.
     private static void WriteRows(NpgsqlBinaryImporter copy, List<Pending> group, DateTimeOffset receivedAt, byte[] ewkb)
     {
         foreach (var p in group)
@@ -411,22 +396,36 @@ public sealed class PositionWriter(
                 copy.Write(StoredTime(fix.Time), NpgsqlDbType.TimestampTz);
                 PointEwkb(ewkb, fix.Longitude, fix.Latitude);
                 copy.Write(ewkb, NpgsqlDbType.Bytea);
-                WriteReal(copy, fix.Speed);
-                WriteReal(copy, fix.Heading);
-                WriteReal(copy, fix.Accuracy);
-                WriteReal(copy, fix.Altitude);
-                WriteReal(copy, fix.Battery);
+                WriteMeasurements(copy, fix);
                 copy.Write(receivedAt, NpgsqlDbType.TimestampTz);
             }
         }
     }
 
-    private static void WriteReal(NpgsqlBinaryImporter copy, double? value)
+    // The careful path's staging rows (fix_in), written the same way.
+    private static void WriteStagingRows(NpgsqlBinaryImporter copy, List<Pending> group)
     {
-        if (value is { } v) copy.Write((float)v, NpgsqlDbType.Real);
-        else copy.WriteNull();
+        foreach (var p in group)
+        {
+            foreach (var (unitId, fix) in p.Fixes)
+            {
+                copy.StartRow();
+                copy.Write(unitId, NpgsqlDbType.Bigint);
+                copy.Write(StoredTime(fix.Time), NpgsqlDbType.TimestampTz);
+                copy.Write(fix.Latitude, NpgsqlDbType.Double);
+                copy.Write(fix.Longitude, NpgsqlDbType.Double);
+                WriteMeasurements(copy, fix);
+            }
+        }
     }
 
-    private static Task WriteRealAsync(NpgsqlBinaryImporter copy, double? value, CancellationToken ct) =>
-        value is { } v ? copy.WriteAsync((float)v, NpgsqlDbType.Real, ct) : copy.WriteNullAsync(ct);
+    // speed, heading, accuracy, altitude, battery: real, or NULL when the device did not send it.
+    private static void WriteMeasurements(NpgsqlBinaryImporter copy, PositionFix fix)
+    {
+        foreach (var value in (ReadOnlySpan<double?>)[fix.Speed, fix.Heading, fix.Accuracy, fix.Altitude, fix.Battery])
+        {
+            if (value is { } v) copy.Write((float)v, NpgsqlDbType.Real);
+            else copy.WriteNull();
+        }
+    }
 }
