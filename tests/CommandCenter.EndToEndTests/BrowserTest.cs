@@ -11,6 +11,7 @@ public abstract class BrowserTest : IAsyncLifetime
     protected IBrowser Chromium { get; private set; } = default!;
     private IPlaywright _playwright = default!;
     private readonly List<string> _browserLog = [];
+    private readonly List<IPage> _pages = [];
 
     // A test class that needs other settings (the demo feeds) starts its app differently.
     protected virtual Task<RunningApp> StartAppAsync() => RunningApp.StartAsync();
@@ -23,7 +24,7 @@ public abstract class BrowserTest : IAsyncLifetime
 
     public virtual async ValueTask DisposeAsync()
     {
-        if (TestContext.Current.TestState?.Result == TestResult.Failed) WriteFailureLog();
+        if (TestContext.Current.TestState?.Result == TestResult.Failed) await WriteFailureLogAsync();
         await Chromium.DisposeAsync();
         _playwright.Dispose();
         await App.DisposeAsync();
@@ -78,21 +79,37 @@ public abstract class BrowserTest : IAsyncLifetime
         page.PageError += (_, e) => Add($"pageerror: {e}");
         page.RequestFailed += (_, r) => Add($"request failed: {r.Method} {r.Url} {r.Failure}");
         page.Response += (_, r) => { if (r.Status >= 400) Add($"HTTP {r.Status}: {r.Request.Method} {r.Url}"); };
+        lock (_pages) _pages.Add(page);
         return page;
     }
 
-    // A failed test leaves the app's log and the browser's complaints beside its screenshots, and the
-    // tail of both in the test output: a flaky failure in CI can then be explained without a rerun.
-    private void WriteFailureLog()
+    // A failed test leaves the app's log, the browser's complaints and a screenshot of each of its
+    // pages beside the other screenshots, and the tail of the logs in the test output: a flaky
+    // failure in CI can then be explained without a rerun.
+    private async Task WriteFailureLogAsync()
     {
         var test = TestContext.Current.Test?.TestDisplayName ?? "unknown";
+        var name = string.Concat(test.Replace("CommandCenter.EndToEndTests.", "", StringComparison.Ordinal).Split(Path.GetInvalidFileNameChars()));
+        name = $"failed-{name[^Math.Min(name.Length, 80)..]}";
         string browser;
         lock (_browserLog) browser = string.Join('\n', _browserLog);
         var text = $"== {test}\n== browser\n{browser}\n== app\n{App.Log}";
-        var name = string.Concat(test.Split(Path.GetInvalidFileNameChars()));
-        File.WriteAllText(Path.Combine(Browser.ArtifactsFolder, $"failed-{name[^Math.Min(name.Length, 80)..]}.log"), text);
-        var tail = text.Split('\n')[^Math.Min(80, text.Split('\n').Length)..];
-        Console.Error.WriteLine(string.Join('\n', tail));
+        File.WriteAllText(Path.Combine(Browser.ArtifactsFolder, $"{name}.log"), text);
+        IPage[] pages;
+        lock (_pages) pages = [.. _pages];
+        for (var i = 0; i < pages.Length; i++)
+        {
+            try
+            {
+                await pages[i].ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, $"{name}-page{i + 1}.png") });
+            }
+            catch (PlaywrightException)
+            {
+                // the page is closed or gone with its context
+            }
+        }
+        var lines = text.Split('\n');
+        Console.Error.WriteLine(string.Join('\n', lines[^Math.Min(80, lines.Length)..]));
     }
 
     protected static string Screenshot(string name) => Path.Combine(Browser.ArtifactsFolder, name);
