@@ -301,34 +301,36 @@ export function createPatrolLayer(map, element, config, onGap) {
   }
 
   // Markers for one size: status × shape (round, or square for vehicles) × heading in 10° steps
-  // (the last column without an arrow). Drawn on first use of that size.
+  // (the last column without an arrow). Built a row at a time (one status and shape), so that the
+  // idle warm-up can build a sheet in slices of a few ms; a draw that needs it first finishes it.
   const sheets = new Map();
-  function sheet(radius, arrows) {
+  const building = new Map();
+  function* buildSheet(radius, arrows, key) {
     const ratio = window.devicePixelRatio || 1;
-    const key = `${radius}/${arrows}/${ratio}`;
-    let sprites = sheets.get(key);
-    if (sprites) return sprites;
     const half = Math.ceil(radius + (arrows ? 8 : 2));
     const size = half * 2;
     const columns = arrows ? HEADINGS + 1 : 1;
     const c = document.createElement('canvas');
     const cell = Math.ceil(size * ratio);
     c.width = columns * cell;
-    c.height = BUCKETS * 2 * cell;
+    c.height = cell;
     const g = c.getContext('2d', { willReadFrequently: true });
-    g.strokeStyle = '#0b1622';
-    g.lineWidth = 1.5 * ratio;
     const r = radius * ratio;
     const tip = (radius + 7) * ratio;
     const side = (radius + 1) * ratio;
     const centre = Math.floor(cell / 2);
+    const sprites = [];
+    sprites.columns = columns;
     for (let b = 0; b < BUCKETS; b++) {
-      g.fillStyle = COLOURS[b];
-      g.globalAlpha = b === SILENT ? 0.4 : 1;
       for (let shape = 0; shape < 2; shape++) {
+        g.clearRect(0, 0, c.width, c.height);
+        g.strokeStyle = '#0b1622';
+        g.lineWidth = 1.5 * ratio;
+        g.fillStyle = COLOURS[b];
+        g.globalAlpha = b === SILENT ? 0.4 : 1;
         for (let col = 0; col < columns; col++) {
           const x = col * cell + centre + 0.5;
-          const y = (b * 2 + shape) * cell + centre + 0.5;
+          const y = centre + 0.5;
           g.beginPath();
           if (shape) g.rect(x - r, y - r, r * 2, r * 2);
           else g.arc(x, y, r, 0, Math.PI * 2);
@@ -343,21 +345,32 @@ export function createPatrolLayer(map, element, config, onGap) {
           g.closePath();
           g.fill();
         }
+        const data = g.getImageData(0, 0, c.width, c.height).data;
+        for (let col = 0; col < columns; col++) {
+          const sprite = cut(data, c.width, col * cell, 0, cell, cell, centre, centre);
+          sprite.min = -centre;
+          sprite.max = cell - centre;
+          sprites.push(sprite);
+        }
+        yield;
       }
     }
-    const data = g.getImageData(0, 0, c.width, c.height).data;
-    sprites = [];
-    for (let row = 0; row < BUCKETS * 2; row++) {
-      for (let col = 0; col < columns; col++) {
-        const sprite = cut(data, c.width, col * cell, row * cell, cell, cell, centre, centre);
-        sprite.min = -centre;
-        sprite.max = cell - centre;
-        sprites.push(sprite);
-      }
-    }
-    sprites.columns = columns;
     sheets.set(key, sprites);
-    return sprites;
+    building.delete(key);
+  }
+  const sheetKey = (radius, arrows) => `${radius}/${arrows}/${window.devicePixelRatio || 1}`;
+  // One more row of a sheet; true once the sheet is complete.
+  function sheetStep(radius, arrows) {
+    const key = sheetKey(radius, arrows);
+    if (sheets.has(key)) return true;
+    let steps = building.get(key);
+    if (!steps) { steps = buildSheet(radius, arrows, key); building.set(key, steps); }
+    return steps.next().done === true && sheets.has(key);
+  }
+  function sheet(radius, arrows) {
+    const key = sheetKey(radius, arrows);
+    while (!sheets.has(key)) sheetStep(radius, arrows);
+    return sheets.get(key);
   }
 
   // Silent units first, so the active ones are drawn over them.
@@ -634,19 +647,33 @@ export function createPatrolLayer(map, element, config, onGap) {
   const idle = window.requestIdleCallback || (f => setTimeout(() => f(null), 200));
   const warm = [];
   const timed = (name, f) => () => { const t = performance.now(); f(); stats.warmup[name] = (stats.warmup[name] || 0) + performance.now() - t; };
-  warm.push(timed('sheets', () => { sheet(3, false); sheet(4.5, false); glyphSheet(); }));
-  warm.push(timed('sheets', () => sheet(6, true)));
+  for (const [radius, arrows] of [[3, false], [4.5, false], [6, true]]) {
+    for (let row = 0; row <= BUCKETS * 2; row++) warm.push(timed('sheets', () => sheetStep(radius, arrows)));
+  }
+  warm.push(timed('sheets', glyphSheet));
   for (let count = CLUSTER_MIN; count <= 100_000; count *= 2) {
     const r = bubbleRadius(count);
     warm.push(timed('bubbles', () => bubble(Math.round(r * (window.devicePixelRatio || 1)))));
   }
   warm.push(frameImage);
-  const fake = { x: 60, y: 60, count: 12, counts: new Int32Array(BUCKETS).fill(2) };
-  for (let j = 0; j < 12; j++) {
+  // The bubbles go through the frame's own path (cell sums → drawClusters) in slices of 24 cells,
+  // since warming a copy of the loop left the first real district view still cold.
+  const WARM_CELLS = 24;
+  for (let j = 0; j < 16; j++) {
     warm.push(timed('loops', () => {
-      const ratio = window.devicePixelRatio || 1;
+      cellTotal = ensure(cellTotal, Int32Array, WARM_CELLS);
+      cellCounts = ensure(cellCounts, Int32Array, WARM_CELLS * BUCKETS);
+      cellX = ensure(cellX, Float64Array, WARM_CELLS);
+      cellY = ensure(cellY, Float64Array, WARM_CELLS);
+      for (let c = 0; c < WARM_CELLS; c++) {
+        const count = CLUSTER_MIN + ((c + j) * 37) % 300;
+        cellTotal[c] = count;
+        for (let b = 0; b < BUCKETS; b++) cellCounts[c * BUCKETS + b] = b === (c + j) % BUCKETS ? count - (BUCKETS - 1) : 1;
+        cellX[c] = (30 + (c % 8) * 50) * count;
+        cellY[c] = (30 + Math.floor(c / 8) * 50) * count;
+      }
+      drawClusters(WARM_CELLS);
       const sprites = sheet(4.5, false);
-      for (let k = 0; k < 20; k++) { stampBubble(fake, ratio); drawCount(String(k * 37), 60, 60); }
       for (let k = 0; k < 200; k++) stamp(sprites[k % sprites.length], 20 + (k % 20) * 5, 20 + Math.floor(k / 20) * 5);
     }));
   }
@@ -654,8 +681,11 @@ export function createPatrolLayer(map, element, config, onGap) {
     pixels.fill(0);
     if (!stats.lastDrawMs) ctx.putImageData(image, 0, 0); // the canvas's first put allocates its backing store
   }));
+  // At most ~8 ms a slice even when the browser offers a longer idle period: input that arrives
+  // meanwhile waits for the slice to end.
   function warmUp(deadline) {
-    do warm.shift()(); while (warm.length && deadline && deadline.timeRemaining() > 8);
+    const until = performance.now() + 8;
+    do warm.shift()(); while (warm.length && deadline && deadline.timeRemaining() > 2 && performance.now() < until);
     if (warm.length) idle(warmUp);
   }
   idle(warmUp);
@@ -676,7 +706,7 @@ export function createPatrolLayer(map, element, config, onGap) {
     },
     // Draws at once (and drops the frame already asked for).
     drawNow: () => { if (frame) cancelAnimationFrame(frame); draw(); },
-    stats: () => ({ ...stats, parts: { ...stats.parts }, warmup: { ...stats.warmup } }),
+    stats: () => ({ ...stats, parts: { ...stats.parts }, warmup: { ...stats.warmup }, warmupPending: warm.length }),
     // The count bubbles of the last draw (empty when zoomed in), in canvas CSS pixels.
     clusters: () => clusterList.map(q => ({
       x: q.x, y: q.y, count: q.count,
