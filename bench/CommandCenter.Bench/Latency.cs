@@ -13,8 +13,9 @@ using Microsoft.Extensions.Logging;
 namespace CommandCenter.Bench;
 
 // From an ingest request returning to a map client receiving the fix: `clients` hub connections
-// join the positions stream; fixes are posted at `rate` per second in 10 batches a second, each
-// unit moving 20 m per fix (above the jitter threshold), for `seconds`, `runs` times.
+// (light ones, see LightHubClient) join the positions stream; fixes are posted at `rate` per
+// second in 10 batches a second, each unit moving 20 m per fix (above the jitter threshold), for
+// `seconds`, `runs` times.
 // The ceiling, in the same run: a bare SignalR server (this program in its own process, nothing
 // but a hub) broadcasting messages of the same shape, size and rate to as many clients.
 internal static class Latency
@@ -43,26 +44,26 @@ internal static class Latency
         foreach (var (feed, bare) in rows)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {feed[0].Clients} | {Mid(feed.Select(l => l.FixesPerSecond)):0} | {Mid(feed.Select(l => (double)l.Received)):0} | {Mid(feed.Select(l => l.P50)):0} | {Mid(feed.Select(l => l.P99)):0} | {Mid(bare.Select(l => l.P50)):0} | {Mid(bare.Select(l => l.P99)):0} | {string.Join(", ", feed.Select(l => $"{l.P50:0}/{l.P99:0}"))} |"));
-        Console.WriteLine("Latency: from the POST /api/positions response to a hub client's ReceivePositions holding that fix. Bare: a hub in its own");
-        Console.WriteLine("process sending a message of the same shape and size (rate/10 units) every 100 ms, from the send call to the client's handler.");
+        Console.WriteLine("Latency: from the POST /api/positions response to the arrival, at a hub client, of the ReceivePositions message holding that fix.");
+        Console.WriteLine("Bare: a hub in its own process sending a message of the same shape and size (rate/10 units) every 100 ms, from the send call to");
+        Console.WriteLine("its arrival. The clients are bare WebSockets that read a message's seq only (LightHubClient); one more client reads every fix.");
         Console.WriteLine();
     }
 
     public static async Task<List<Result>> MeasureAsync(Uri baseAddress, HttpClient http, IReadOnlyList<Unit> units, int clients, int rate, int seconds, int runs)
     {
         var returned = new ConcurrentDictionary<(long, long), long>(); // (unit, fix ms) → timestamp when the POST returned
-        var early = new ConcurrentDictionary<(long, long), ConcurrentBag<long>>(); // received before the POST returned
-        var latencies = new ConcurrentBag<double>();
-        var hubs = await ConnectAsync(clients, new Uri(baseAddress, "hubs/live"), update =>
-        {
-            var now = Stopwatch.GetTimestamp();
-            foreach (var u in update.GetProperty("units").EnumerateArray())
-            {
-                var key = (u[0].GetInt64(), u[8].GetInt64()); // [id, callsign, kind, status, lat, lon, heading, speed, fixAt ms]
-                if (returned.TryGetValue(key, out var at)) latencies.Add(Math.Max(0, Stopwatch.GetElapsedTime(at, now).TotalMilliseconds));
-                else early.GetOrAdd(key, _ => []).Add(now);
-            }
-        }, "JoinPositions");
+        var carried = new ConcurrentDictionary<long, (long Unit, long FixMs)[]>(); // seq → the fixes that message carried
+        var arrivals = new ConcurrentBag<(long Seq, long At)>();
+        var hubUrl = new Uri(baseAddress, "hubs/live");
+        // One client reads every unit of every message, for what each seq carried…
+        var reader = new HubConnectionBuilder().WithUrl(hubUrl, o => o.Headers["X-Api-Key"] = AppProcess.ApiKey).Build();
+        reader.On<JsonElement>("ReceivePositions", update => carried[update.GetProperty("seq").GetInt64()] =
+            [.. update.GetProperty("units").EnumerateArray().Select(u => (u[0].GetInt64(), u[8].GetInt64()))]); // [id, callsign, kind, status, lat, lon, heading, speed, fixAt ms]
+        await reader.StartAsync();
+        await reader.InvokeAsync<JsonElement>("JoinPositions");
+        // …and the measured clients read of each message its seq and when it arrived.
+        var hubs = await ConnectLightAsync(clients, hubUrl, (seq, at) => arrivals.Add((seq, at)), "JoinPositions");
         try
         {
             var lat = units.Select(_ => 30.20).ToArray();
@@ -70,7 +71,7 @@ internal static class Latency
             var results = new List<Result>();
             for (var run = 0; run <= runs; run++) // run 0 warms up
             {
-                latencies.Clear();
+                arrivals.Clear();
                 var perTick = Math.Max(1, rate / TicksPerSecond);
                 var timer = Stopwatch.StartNew();
                 using var ticker = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / TicksPerSecond));
@@ -87,26 +88,29 @@ internal static class Latency
                     {
                         (await http.PostAsJsonAsync("api/positions", new { fixes = body })).EnsureSuccessStatusCode();
                         var at = Stopwatch.GetTimestamp();
-                        foreach (var (_, unit) in batch)
-                        {
-                            var key = (unit.Id, time.ToUnixTimeMilliseconds());
-                            returned[key] = at;
-                            if (early.TryRemove(key, out var bag))
-                                foreach (var _ in bag) latencies.Add(0);
-                        }
+                        foreach (var (_, unit) in batch) returned[(unit.Id, time.ToUnixTimeMilliseconds())] = at;
                     }));
                 }
                 await Task.WhenAll(posts);
                 var rateAchieved = sent / timer.Elapsed.TotalSeconds;
                 await Task.Delay(1500); // the last flush
-                var all = latencies.ToList();
-                if (run > 0) results.Add(new Result(clients, rateAchieved, all.Count, Measure.Percentile(all, 0.5), Measure.Percentile(all, 0.99)));
+                if (run == 0) continue;
+                // A fix that reached a client before its POST returned counts as 0 ms.
+                var all = new List<double>();
+                foreach (var (seq, at) in arrivals)
+                {
+                    if (!carried.TryGetValue(seq, out var fixes)) continue;
+                    foreach (var key in fixes)
+                        if (returned.TryGetValue(key, out var back)) all.Add(Math.Max(0, Stopwatch.GetElapsedTime(back, at).TotalMilliseconds));
+                }
+                results.Add(new Result(clients, rateAchieved, all.Count, Measure.Percentile(all, 0.5), Measure.Percentile(all, 0.99)));
             }
             return results;
         }
         finally
         {
             await Task.WhenAll(hubs.Select(h => h.DisposeAsync().AsTask()));
+            await reader.DisposeAsync();
         }
     }
 
@@ -128,14 +132,10 @@ internal static class Latency
             await server.StandardOutput.ReadLineAsync(); // "listening"
             var latencies = new ConcurrentBag<double>();
             var received = 0L;
-            var hubs = await ConnectAsync(clients, new Uri($"http://127.0.0.1:{port}/hubs/bare"), update =>
+            var hubs = await ConnectLightAsync(clients, new Uri($"http://127.0.0.1:{port}/hubs/bare"), (seq, at) =>
             {
-                var now = Stopwatch.GetTimestamp();
-                var units = 0;
-                foreach (var u in update.GetProperty("units").EnumerateArray()) units += u[0].GetInt64() >= 0 ? 1 : 0; // read like the real client
-                var ms = Stopwatch.GetElapsedTime(update.GetProperty("seq").GetInt64(), now).TotalMilliseconds;
-                Interlocked.Add(ref received, units);
-                latencies.Add(ms);
+                Interlocked.Add(ref received, perTick);
+                latencies.Add(Stopwatch.GetElapsedTime(seq, at).TotalMilliseconds); // seq: when it was sent
             }, null);
             // Like the feed, which is quiet until fixes are posted: broadcast once all have connected.
             await server.StandardInput.WriteLineAsync("go");
@@ -172,20 +172,12 @@ internal static class Latency
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task<List<HubConnection>> ConnectAsync(int clients, Uri url, Action<JsonElement> onUpdate, string? join)
+    private static async Task<List<LightHubClient>> ConnectLightAsync(int clients, Uri url, Action<long, long> onMessage, string? join)
     {
-        var hubs = new HubConnection[clients];
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };
+        var hubs = new LightHubClient[clients];
         await Parallel.ForAsync(0, clients, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (c, ct) =>
-        {
-            var hub = new HubConnectionBuilder().WithUrl(url, o => o.Headers["X-Api-Key"] = AppProcess.ApiKey).Build();
-            // A thousand handshakes on a busy 2-core machine take longer than the default 15 s.
-            hub.HandshakeTimeout = TimeSpan.FromSeconds(120);
-            hub.ServerTimeout = TimeSpan.FromSeconds(120);
-            hub.On("ReceivePositions", onUpdate);
-            await hub.StartAsync(ct);
-            if (join is not null) await hub.InvokeAsync<JsonElement>(join, ct);
-            hubs[c] = hub;
-        });
+            hubs[c] = await LightHubClient.ConnectAsync(http, url, AppProcess.ApiKey, join, onMessage, ct));
         return [.. hubs];
     }
 }
