@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Diagnostics;
 using System.Net.Http.Json;
@@ -48,12 +47,12 @@ internal sealed class LightHubClient : IAsyncDisposable
         var ws = new UriBuilder(hubUrl) { Scheme = hubUrl.Scheme == "https" ? "wss" : "ws", Query = $"id={Uri.EscapeDataString(token!)}" }.Uri;
         await socket.ConnectAsync(ws, ct);
         await SendAsync(socket, "{\"protocol\":\"json\",\"version\":1}\u001e", ct);
-        await ReadRecordAsync(socket, ct); // the handshake's "{}"
+        await ReadUntilAsync(socket, "\u001e", ct); // the handshake's "{}"
         if (join is not null)
         {
             await SendAsync(socket, $"{{\"type\":1,\"invocationId\":\"1\",\"target\":\"{join}\",\"arguments\":[]}}\u001e", ct);
-            // Until the join's completion (type 3); messages before it belong to no run.
-            while (!(await ReadRecordAsync(socket, ct)).Contains("\"type\":3", StringComparison.Ordinal)) { }
+            // Until the join's completion (type 3); messages around it belong to no run.
+            await ReadUntilAsync(socket, "\"type\":3", ct);
         }
         return new LightHubClient(socket, onMessage);
     }
@@ -61,15 +60,17 @@ internal sealed class LightHubClient : IAsyncDisposable
     private static Task SendAsync(ClientWebSocket socket, string text, CancellationToken ct) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, ct);
 
-    private static async Task<string> ReadRecordAsync(ClientWebSocket socket, CancellationToken ct)
+    // Until `marker` has arrived: the transport may put several records in one frame.
+    private static async Task ReadUntilAsync(ClientWebSocket socket, string marker, CancellationToken ct)
     {
-        var buffer = new ArrayBufferWriter<byte>();
+        var buffer = new byte[64 * 1024];
+        var text = new StringBuilder();
         while (true)
         {
-            var result = await socket.ReceiveAsync(buffer.GetMemory(64 * 1024), ct);
-            buffer.Advance(result.Count);
-            if (result.MessageType == WebSocketMessageType.Close) throw new WebSocketException("closed during the handshake");
-            if (buffer.WrittenSpan.IndexOf(RecordSeparator) is var end and >= 0) return Encoding.UTF8.GetString(buffer.WrittenSpan[..end]);
+            var result = await socket.ReceiveAsync(buffer, ct);
+            if (result.MessageType == WebSocketMessageType.Close) throw new WebSocketException("closed before the hub answered");
+            text.Append(Encoding.UTF8.GetString(buffer, 0, result.Count)); // the markers are ASCII
+            if (text.ToString().Contains(marker, StringComparison.Ordinal)) return;
         }
     }
 
