@@ -50,6 +50,12 @@ public sealed record PatrolOptions
     [Range(1, 1_000_000)]
     public int CopyFrom { get; init; } = 64;
 
+    // A writer holding fewer than CopyFrom fixes, all already answered (OsmAnd queued acks),
+    // waits this long for more: single fixes from many phones then share a transaction instead
+    // of paying for one each. Requests that wait for their commit are never held. Zero: never.
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan WriteGather { get; init; } = TimeSpan.FromMilliseconds(5);
+
     // A unit's latest-position row is upserted at most this often by one instance; a newer fix
     // that comes sooner waits (the newest one per unit) until then. Zero upserts every fix at once.
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]

@@ -115,7 +115,7 @@ public sealed class PositionIngest(
                 if (options.Value.OsmAndAck == FixAck.Queued && writer.Healthy)
                 {
                     // Answered once queued (ADR 0007); counted when written.
-                    _ = CountWhenWrittenAsync(writer.WriteAsync([new FixToStore(device.UnitId, fix)], CancellationToken.None));
+                    _ = CountWhenWrittenAsync(writer.WriteAsync([new FixToStore(device.UnitId, fix)], CancellationToken.None, answered: true));
                     return (OsmAndOutcome.Stored, errors);
                 }
                 var stored = await writer.WriteAsync([new FixToStore(device.UnitId, fix)], ct);

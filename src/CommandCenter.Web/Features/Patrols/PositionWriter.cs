@@ -31,7 +31,8 @@ public sealed class PositionWriter(
     PatrolMetrics metrics,
     ILogger<PositionWriter> logger) : BackgroundService
 {
-    private sealed record Pending(IReadOnlyList<FixToStore> Fixes, TaskCompletionSource<int> Done);
+    // Awaited: the caller waits for the commit (false once the request has been answered).
+    private sealed record Pending(IReadOnlyList<FixToStore> Fixes, TaskCompletionSource<int> Done, bool Awaited);
 
     private const string CreateStaging = """
         CREATE TEMP TABLE IF NOT EXISTS fix_in (
@@ -101,10 +102,11 @@ public sealed class PositionWriter(
     private bool _healthy = true;
 
     // Completes with the number of fixes newly stored (a repeat of a stored fix is not).
-    public async Task<int> WriteAsync(IReadOnlyList<FixToStore> fixes, CancellationToken ct)
+    // answered: the request was already answered (a queued ack), so the write may gather.
+    public async Task<int> WriteAsync(IReadOnlyList<FixToStore> fixes, CancellationToken ct, bool answered = false)
     {
         if (fixes.Count == 0) return 0;
-        var pending = new Pending(fixes, new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(fixes, new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously), !answered);
         await _queue.Writer.WriteAsync(pending, ct);
         return await pending.Done.Task.WaitAsync(ct);
     }
@@ -135,13 +137,15 @@ public sealed class PositionWriter(
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
                 group.Clear();
-                var count = 0;
-                while (count < options.Value.MaxWriteBatch && _queue.Reader.TryRead(out var pending))
-                {
-                    group.Add(pending);
-                    count += pending.Fixes.Count;
-                }
+                var count = Drain(group, 0);
                 if (group.Count == 0) continue; // another writer took it
+                // Fixes already answered (OsmAnd, queued acks) wait a moment for more to share their
+                // transaction, instead of one each; a request that waits for its commit is never held.
+                if (count < options.Value.CopyFrom && options.Value.WriteGather > TimeSpan.Zero && !group.Exists(p => p.Awaited))
+                {
+                    await Task.Delay(options.Value.WriteGather, stoppingToken);
+                    count = Drain(group, count);
+                }
                 try
                 {
                     conn ??= await OpenAsync(stoppingToken);
@@ -176,6 +180,17 @@ public sealed class PositionWriter(
             foreach (var p in group) p.Done.TrySetCanceled(stoppingToken);
             if (conn is not null) await conn.DisposeAsync();
         }
+    }
+
+    // Adds what is queued to the group, up to MaxWriteBatch fixes; returns the group's fix count.
+    private int Drain(List<Pending> group, int count)
+    {
+        while (count < options.Value.MaxWriteBatch && _queue.Reader.TryRead(out var pending))
+        {
+            group.Add(pending);
+            count += pending.Fixes.Count;
+        }
+        return count;
     }
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
