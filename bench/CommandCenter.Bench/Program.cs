@@ -56,7 +56,8 @@ Cpu.Sample RecordCpu(string name, Cpu.Sample before)
 }
 
 // Each (measurement, run) writes its own three minutes of fix times (a unit's fixes 0.1 s apart,
-// so up to 1.8 million fixes), so nothing collides by accident; the raw COPY needs their day partitions to exist (the app makes today's and on).
+// so up to 1.8 million fixes), so nothing collides by accident; the raw COPY needs their day
+// partitions to exist (the app makes today's and on).
 var origin = DateTimeOffset.UtcNow.AddMinutes(-100);
 foreach (var day in new[] { origin.UtcDateTime.AddHours(-3).Date, DateTime.UtcNow.Date }.Distinct())
 {

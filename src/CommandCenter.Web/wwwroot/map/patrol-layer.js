@@ -359,13 +359,13 @@ export function createPatrolLayer(map, element, config, onGap) {
     building.delete(key);
   }
   const sheetKey = (radius, arrows) => `${radius}/${arrows}/${window.devicePixelRatio || 1}`;
-  // One more row of a sheet; true once the sheet is complete.
+  // One more row of a sheet (nothing once it is complete).
   function sheetStep(radius, arrows) {
     const key = sheetKey(radius, arrows);
-    if (sheets.has(key)) return true;
+    if (sheets.has(key)) return;
     let steps = building.get(key);
     if (!steps) { steps = buildSheet(radius, arrows, key); building.set(key, steps); }
-    return steps.next().done === true && sheets.has(key);
+    steps.next();
   }
   function sheet(radius, arrows) {
     const key = sheetKey(radius, arrows);
