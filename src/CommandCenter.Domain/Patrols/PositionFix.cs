@@ -52,25 +52,24 @@ public static class FixRules
     // Field names are the API's JSON names so that a client can point at the field.
     public static IReadOnlyDictionary<string, string[]> Validate(FixReport report, DateTimeOffset now, FixLimits limits, out PositionFix? fix)
     {
-        var errors = new Dictionary<string, string[]>();
-        void Add(string field, string message) =>
-            errors[field] = errors.TryGetValue(field, out var list) ? [.. list, message] : [message];
+        // Made only when something is wrong: a gateway's batch brings hundreds of good fixes.
+        Dictionary<string, string[]>? errors = null;
 
-        if (report.Time is not { } time) Add("time", "time is required.");
+        if (report.Time is not { } time) Add(ref errors, "time", "time is required.");
         else if (time - now > limits.MaxFutureSkew)
-            Add("time", $"time {time:O} is more than {limits.MaxFutureSkew.TotalSeconds:0} s in the future (server time {now:O}).");
+            Add(ref errors, "time", $"time {time:O} is more than {limits.MaxFutureSkew.TotalSeconds:0} s in the future (server time {now:O}).");
         else if (now - time > limits.MaxAge)
-            Add("time", $"time {time:O} is older than {limits.MaxAge.TotalDays:0.#} days, the history kept.");
+            Add(ref errors, "time", $"time {time:O} is older than {limits.MaxAge.TotalDays:0.#} days, the history kept.");
 
-        CheckCoordinate("latitude", report.Latitude, 90, Add);
-        CheckCoordinate("longitude", report.Longitude, 180, Add);
-        CheckRange("speed", report.Speed, 0, limits.MaxSpeed, "m/s", Add);
-        CheckRange("heading", report.Heading, 0, 360, "degrees", Add);
-        CheckRange("altitude", report.Altitude, limits.MinAltitude, limits.MaxAltitude, "m", Add);
-        CheckRange("accuracy", report.Accuracy, 0, limits.MaxAccuracy, "m", Add);
-        CheckRange("battery", report.Battery, 0, 100, "percent", Add);
+        CheckCoordinate(ref errors, "latitude", report.Latitude, 90);
+        CheckCoordinate(ref errors, "longitude", report.Longitude, 180);
+        CheckRange(ref errors, "speed", report.Speed, 0, limits.MaxSpeed, "m/s");
+        CheckRange(ref errors, "heading", report.Heading, 0, 360, "degrees");
+        CheckRange(ref errors, "altitude", report.Altitude, limits.MinAltitude, limits.MaxAltitude, "m");
+        CheckRange(ref errors, "accuracy", report.Accuracy, 0, limits.MaxAccuracy, "m");
+        CheckRange(ref errors, "battery", report.Battery, 0, 100, "percent");
 
-        if (errors.Count > 0)
+        if (errors is not null)
         {
             fix = null;
             return errors;
@@ -85,20 +84,28 @@ public static class FixRules
             report.Accuracy,
             report.Battery,
             report.Charging);
-        return errors;
+        return NoErrors;
     }
 
-    private static void CheckCoordinate(string field, double? value, double limit, Action<string, string> add)
+    private static readonly IReadOnlyDictionary<string, string[]> NoErrors = new Dictionary<string, string[]>();
+
+    private static void Add(ref Dictionary<string, string[]>? errors, string field, string message)
     {
-        if (value is not { } v) add(field, $"{field} is required.");
-        else if (!double.IsFinite(v)) add(field, $"{field} must be a finite number.");
-        else if (v < -limit || v > limit) add(field, $"{field} must be between -{limit} and {limit}; got {v}.");
+        errors ??= [];
+        errors[field] = errors.TryGetValue(field, out var list) ? [.. list, message] : [message];
     }
 
-    private static void CheckRange(string field, double? value, double min, double max, string unit, Action<string, string> add)
+    private static void CheckCoordinate(ref Dictionary<string, string[]>? errors, string field, double? value, double limit)
+    {
+        if (value is not { } v) Add(ref errors, field, $"{field} is required.");
+        else if (!double.IsFinite(v)) Add(ref errors, field, $"{field} must be a finite number.");
+        else if (v < -limit || v > limit) Add(ref errors, field, $"{field} must be between -{limit} and {limit}; got {v}.");
+    }
+
+    private static void CheckRange(ref Dictionary<string, string[]>? errors, string field, double? value, double min, double max, string unit)
     {
         if (value is not { } v) return;
-        if (!double.IsFinite(v)) add(field, $"{field} must be a finite number.");
-        else if (v < min || v > max) add(field, $"{field} must be between {min} and {max} {unit}; got {v}.");
+        if (!double.IsFinite(v)) Add(ref errors, field, $"{field} must be a finite number.");
+        else if (v < min || v > max) Add(ref errors, field, $"{field} must be between {min} and {max} {unit}; got {v}.");
     }
 }

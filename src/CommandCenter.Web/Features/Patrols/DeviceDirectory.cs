@@ -35,7 +35,7 @@ public sealed class DeviceDirectory(IDbContextFactory<CommandCenterDb> dbFactory
         IReadOnlyCollection<string> deviceIds, CancellationToken ct, ICollection<string>? misses = null)
     {
         var now = clock.GetUtcNow();
-        var found = new Dictionary<string, RegisteredDevice>(StringComparer.Ordinal);
+        var found = new Dictionary<string, RegisteredDevice>(Math.Min(deviceIds.Count, 1024), StringComparer.Ordinal);
         var ask = new List<string>();
         foreach (var id in deviceIds is ISet<string> ? deviceIds : deviceIds.Distinct(StringComparer.Ordinal))
         {
