@@ -11,7 +11,13 @@ internal sealed class AppProcess : IAsyncDisposable
     // Seeded by the app at start (Access:DemoApiKey): the bench posts batches and registers units with it.
     public const string ApiKey = "cc_bench_BenchmarkKey00000000000000000";
 
-    private static readonly string[] Configurations = ["Release", "Debug"];
+    // The app of the bench's own build: the newest of any build would silently be Debug after a
+    // test run, and a Debug app measures the JIT's unoptimised code, not the app.
+#if DEBUG
+    private const string Configuration = "Debug";
+#else
+    private const string Configuration = "Release";
+#endif
 
     private readonly Process _process;
     private readonly string _server;
@@ -41,9 +47,9 @@ internal sealed class AppProcess : IAsyncDisposable
         }
         var root = RepoRoot();
         var project = Path.Combine(root, "src", "CommandCenter.Web");
-        var dll = Configurations.Select(c => Path.Combine(project, "bin", c, "net10.0", "CommandCenter.Web.dll"))
-            .Where(File.Exists).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
-            ?? throw new FileNotFoundException("Build the solution first: CommandCenter.Web.dll not found.");
+        var dll = Path.Combine(project, "bin", Configuration, "net10.0", "CommandCenter.Web.dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException($"Build the solution first (dotnet build -c {Configuration} CommandCenter.sln): {dll} not found.");
+        Console.WriteLine($"App: {Path.GetRelativePath(root, dll)}");
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Threading.Channels;
 using CommandCenter.Domain.Patrols;
@@ -83,9 +82,8 @@ public sealed class PositionWriter(
         SELECT unit_id, fix_time FROM stored
         """;
 
-    // The optimistic path: the history straight from COPY (the location as EWKB, see PointEwkb).
-    private const string CopyHistory =
-        "COPY positions (unit_id, fix_time, location, speed, heading, accuracy, altitude, battery, received_at) FROM STDIN (FORMAT BINARY)";
+    // The optimistic path: the history straight from a raw binary COPY (PositionCopyRows).
+    private const string CopyHistory = $"COPY positions ({PositionCopyRows.Columns}) FROM STDIN (FORMAT BINARY)";
 
     // …and the latest upsert over arrays holding only each unit's newest fix of the group.
     private const string UpsertLatestOfArrays = $"WITH {FixArrays} {UpsertLatest}";
@@ -246,14 +244,12 @@ public sealed class PositionWriter(
     // when one was already stored, or is stored twice within the group.
     private async Task<bool> TryCopyAllAsync(NpgsqlConnection conn, List<Pending> group, CancellationToken ct)
     {
-        var receivedAt = DateTimeOffset.UtcNow;
-        var ewkb = new byte[PointEwkbLength];
         await using var tx = await conn.BeginTransactionAsync(ct);
         try
         {
-            await using var copy = await conn.BeginBinaryImportAsync(CopyHistory, ct);
-            WriteRows(copy, group, receivedAt, ewkb);
-            await copy.CompleteAsync(ct);
+            // Disposing the stream ends the COPY: a repeat fails there, on the primary key.
+            await using var copy = await conn.BeginRawBinaryCopyAsync(CopyHistory, ct);
+            await PositionCopyRows.WriteAsync(copy, group.SelectMany(p => p.Fixes), DateTimeOffset.UtcNow, ct);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -384,40 +380,8 @@ public sealed class PositionWriter(
     internal static DateTimeOffset StoredTime(DateTimeOffset time) =>
         new(time.UtcTicks - time.UtcTicks % 10, TimeSpan.Zero);
 
-    private const int PointEwkbLength = 25;
-
-    // A WGS 84 point as PostGIS reads it from binary COPY: little-endian EWKB with the SRID flag.
-    // Cheaper than building a NetTopologySuite point for every fix.
-    internal static void PointEwkb(Span<byte> buffer, double lon, double lat)
-    {
-        buffer[0] = 1;
-        BinaryPrimitives.WriteUInt32LittleEndian(buffer[1..], 0x2000_0001); // point, with SRID
-        BinaryPrimitives.WriteInt32LittleEndian(buffer[5..], 4326);
-        BinaryPrimitives.WriteDoubleLittleEndian(buffer[9..], lon);
-        BinaryPrimitives.WriteDoubleLittleEndian(buffer[17..], lat);
-    }
-
-    // Synchronous on purpose: ten awaited writes a row cost more than the row under a gateway's
-    // load (bench/). A write blocks only when the 8 KB buffer goes to the socket — a local server
-    // reads it at once — and only the writer loops (Patrol:Writers) ever wait here.
-    private static void WriteRows(NpgsqlBinaryImporter copy, List<Pending> group, DateTimeOffset receivedAt, byte[] ewkb)
-    {
-        foreach (var p in group)
-        {
-            foreach (var (unitId, fix) in p.Fixes)
-            {
-                copy.StartRow();
-                copy.Write(unitId, NpgsqlDbType.Bigint);
-                copy.Write(StoredTime(fix.Time), NpgsqlDbType.TimestampTz);
-                PointEwkb(ewkb, fix.Longitude, fix.Latitude);
-                copy.Write(ewkb, NpgsqlDbType.Bytea);
-                WriteMeasurements(copy, fix);
-                copy.Write(receivedAt, NpgsqlDbType.TimestampTz);
-            }
-        }
-    }
-
-    // The careful path's staging rows (fix_in), written the same way.
+    // The careful path's staging rows (fix_in), through Npgsql's importer: it runs only for a repeat.
+    // Synchronous: a write blocks only when a buffer goes to the socket, and only writer loops wait here.
     private static void WriteStagingRows(NpgsqlBinaryImporter copy, List<Pending> group)
     {
         foreach (var p in group)

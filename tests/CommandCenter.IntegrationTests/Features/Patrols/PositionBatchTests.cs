@@ -7,6 +7,7 @@ using CommandCenter.Web.Features.Patrols;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using static CommandCenter.IntegrationTests.Features.Patrols.PatrolTestData;
+using static System.FormattableString;
 
 namespace CommandCenter.IntegrationTests.Features.Patrols;
 
@@ -219,5 +220,32 @@ public class PositionBatchTests(AppFixture fixture) : IClassFixture<AppFixture>
 
         Assert.All(results, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         foreach (var (unitId, _) in devices) Assert.Equal(200, await HistoryCountAsync(unitId));
+    }
+
+    [Fact]
+    public async Task A_large_batch_stores_every_value_as_sent_and_leaves_unsent_ones_empty()
+    {
+        var (unitId, deviceId) = await RegisterAsync(_http);
+        // Microseconds in the time: the history keeps them, and a trail must not round them away.
+        var start = new DateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-5).UtcTicks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond + 1_234_560, TimeSpan.Zero);
+        object[] batch =
+        [
+            .. Enumerable.Range(0, 70).Select(s => (object)new
+            {
+                deviceId, time = start.AddSeconds(s), latitude = Lat + s * 0.0001, longitude = Lon - s * 0.0001,
+                speed = 3.5 + s, heading = 270.25, accuracy = 4.5, altitude = s % 2 == 0 ? (double?)12.5 : null, battery = 88,
+            }),
+        ];
+
+        var result = await (await PostAsync(batch)).Content.ReadFromJsonAsync<BatchResult>(Ct);
+
+        Assert.Equal((70, 70), (result!.Accepted, result.Stored));
+        var at = start.AddSeconds(41);
+        var row = await fixture.Database.ScalarAsync<string>(
+            $"SELECT concat_ws('|', to_char(fix_time AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), ST_SRID(location), round(ST_Y(location)::numeric, 7), " +
+            $"round(ST_X(location)::numeric, 7), speed, heading, accuracy, coalesce(altitude::text, 'none'), battery) " +
+            $"FROM positions WHERE unit_id = {unitId} AND fix_time = '{at.UtcDateTime:yyyy-MM-dd HH:mm:ss.ffffff}+00'");
+        Assert.Equal(Invariant($"{at.UtcDateTime:yyyy-MM-dd HH:mm:ss.ffffff}|4326|{Lat + 41 * 0.0001:0.0000000}|{Lon - 41 * 0.0001:0.0000000}|44.5|270.25|4.5|none|88"), row);
+        Assert.Equal(35, await fixture.Database.ScalarAsync<long>($"SELECT count(altitude) FROM positions WHERE unit_id = {unitId} AND altitude = 12.5"));
     }
 }
