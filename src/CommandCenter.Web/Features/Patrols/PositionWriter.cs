@@ -180,7 +180,7 @@ public sealed class PositionWriter(
         }
     }
 
-    // Adds what is queued to the group, up to MaxWriteBatch fixes; returns the group's fix count.
+    // Adds what is queued to the group until it holds MaxWriteBatch fixes; returns its fix count.
     private int Drain(List<Pending> group, int count)
     {
         while (count < options.Value.MaxWriteBatch && _queue.Reader.TryRead(out var pending))
