@@ -44,7 +44,7 @@ public sealed record PatrolOptions
     // A writer stops adding queued requests to its group once it holds this many fixes. Sharing a
     // transaction pays off for single fixes; a gateway's batch already fills a COPY, and taking
     // every queued batch into one group left the other writer, and the parsing of the next
-    // batches, idle meanwhile: 0.65x of raw COPY against 0.71x with 500 (bench/, 4 runs each).
+    // batches, idle meanwhile: 0.66x of raw COPY against 0.71x with 500 (bench/, 4 runs each).
     [Range(1, 1_000_000)]
     public int MaxWriteBatch { get; init; } = 500;
 
