@@ -33,17 +33,13 @@ internal static class PositionCopyRows
             var received = Microseconds(receivedAt);
             foreach (var (unitId, fix) in fixes)
             {
-                if (buffer.Length - length < MaxRowLength)
+                // Room for a row and the 2-byte trailer after it.
+                if (buffer.Length - length < MaxRowLength + 2)
                 {
                     await copy.WriteAsync(buffer.AsMemory(0, length), ct);
                     length = 0;
                 }
                 length += WriteRow(buffer.AsSpan(length), unitId, fix, received);
-            }
-            if (buffer.Length - length < 2)
-            {
-                await copy.WriteAsync(buffer.AsMemory(0, length), ct);
-                length = 0;
             }
             BinaryPrimitives.WriteInt16BigEndian(buffer.AsSpan(length), -1); // the trailer
             await copy.WriteAsync(buffer.AsMemory(0, length + 2), ct);
@@ -78,7 +74,7 @@ internal static class PositionCopyRows
 
     // A WGS 84 point as PostGIS reads it: little-endian EWKB with the SRID flag. Cheaper than
     // building a NetTopologySuite point for every fix.
-    internal static void PointEwkb(Span<byte> buffer, double lon, double lat)
+    private static void PointEwkb(Span<byte> buffer, double lon, double lat)
     {
         buffer[0] = 1;
         BinaryPrimitives.WriteUInt32LittleEndian(buffer[1..], 0x2000_0001); // point, with SRID
