@@ -38,12 +38,15 @@ if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createSc
 // Friendly status pages for people; APIs and hubs keep their bare status codes and problem details.
 app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments("/hubs"),
     pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+// Routing after the status pages, so a re-executed /not-found is routed to its page (and its
+// AllowAnonymous) instead of meeting the deny-all fallback policy with no endpoint.
+app.UseRouting();
 app.UseCenterLocalization();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
 
-app.MapStaticAssets();
+app.MapStaticAssets().AllowAnonymous(); // the sign-in page needs its styles and scripts
 app.MapCenterBasics();
 app.MapAccessEndpoints();
 app.MapLive();
@@ -53,7 +56,7 @@ app.MapMapEndpoints();
 app.MapPatrolEndpoints();
 app.MapPatrolAdminEndpoints();
 app.MapTrailEndpoints();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode().WithCircuitDoors();
 
 await app.RunAsync();
 return 0;

@@ -1,15 +1,20 @@
 using CommandCenter.Web.Features.Patrols;
+using CommandCenter.Web.Features.Access;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
 namespace CommandCenter.Web.Live;
 
-[Microsoft.AspNetCore.Authorization.Authorize(Policy = Features.Access.Policies.ReadIncidents)]
+// Connecting needs either stream; each method then names its own policy (LiveHubDoorTests keeps
+// every method in the door matrix).
+[Authorize(Policy = Policies.ConnectLive)]
 public sealed class LiveHub(LiveEventStore store, PatrolLiveFeed patrols) : Hub<ILiveClient>
 {
     // Groups are per instance: each instance relays the outbox to its own connections, so a
     // Redis backplane (when configured) never delivers an event twice.
     internal static string GroupName(string stream) => $"{stream}@{LiveInstance.Id}";
 
+    [Authorize(Policy = Policies.ReadIncidents)]
     public async Task<LiveCatchUp> Join(string stream, long afterSeq)
     {
         if (!LiveStreams.All.Contains(stream)) throw new HubException($"Unknown stream '{stream}'.");
@@ -20,6 +25,7 @@ public sealed class LiveHub(LiveEventStore store, PatrolLiveFeed patrols) : Hub<
     }
 
     // All units now, then batches of changed units (seq above the snapshot's) every MapFlushInterval.
+    [Authorize(Policy = Policies.ReadPositions)]
     public async Task<PatrolUpdate> JoinPositions()
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(LiveHubContract.PositionsGroup), Context.ConnectionAborted);

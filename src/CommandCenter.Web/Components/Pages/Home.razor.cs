@@ -5,6 +5,7 @@ using CommandCenter.Web.Features.Patrols;
 using CommandCenter.Web.Infrastructure;
 using Microsoft.Extensions.Localization;
 using MudBlazor;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 
 namespace CommandCenter.Web.Components.Pages;
@@ -40,6 +41,20 @@ public sealed partial class Home
 
     [Inject] private CenterTime Clock { get; set; } = default!;
 
+    [Inject] private IAuthorizationService Authorization { get; set; } = default!;
+
+    [CascadingParameter] private Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    private bool? _mayContactStaff;
+
+    // A leader or the wall sees who is responsible for a grid, not their phone number.
+    private async Task<GridDetail?> GridForViewerAsync(string code)
+    {
+        var detail = await Grids.GetDetailAsync(code);
+        _mayContactStaff ??= (await Authorization.AuthorizeAsync((await AuthenticationState).User, Features.Access.Policies.ContactStaff)).Succeeded;
+        return _mayContactStaff == true ? detail : detail?.WithoutPhones();
+    }
+
     protected override async Task OnInitializedAsync()
     {
         _subscription = await Feed.OpenBoardAsync(state => _ = InvokeAsync(() => OnBoardChangedAsync(state)));
@@ -74,7 +89,7 @@ public sealed partial class Home
             _items = state.Items;
             // The open grid's panel follows the stream too.
             if (_grid is not null && state.Items.Count(i => i.GridCode == _grid.Grid.Code) != _grid.OpenIncidents.Count)
-                _grid = await Grids.GetDetailAsync(_grid.Grid.Code);
+                _grid = await GridForViewerAsync(_grid.Grid.Code);
             StateHasChanged();
         }
         catch (Exception ex)
@@ -97,7 +112,7 @@ public sealed partial class Home
 
     private async Task SelectGridAsync(string code)
     {
-        _grid = await Grids.GetDetailAsync(code);
+        _grid = await GridForViewerAsync(code);
         if (_map is not null) await _map.HighlightGridAsync(_grid?.Grid.Code);
     }
 

@@ -63,7 +63,17 @@ public static class AccessRegistration
             .AddDefaultTokenProviders();
 
         services.AddAuthorizationBuilder()
+            // An endpoint or page that names no policy refuses everyone: a new door is shut until
+            // someone decides who may pass (and the door matrix test gets its row).
+            // A request that matched no endpoint at all passes, to end as a 404.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAssertion(c => c.Resource is HttpContext http && http.GetEndpoint() is null).Build())
+            .AddPolicy(Policies.SignedIn, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireAuthenticatedUser())
             .AddPolicy(Policies.ViewBoard, p => p.RequireRole(BoardRoles))
+            .AddPolicy(Policies.LeadIncidents, p => p.RequireRole(Roles.Leader, Roles.Admin))
+            .AddPolicy(Policies.ContactStaff, p => p.RequireRole(ReportingRoles))
+            .AddPolicy(Policies.ReadPositions, p => p.RequireAssertion(c => BoardRoles.Any(c.User.IsInRole) || c.User.HasScope(Scopes.PositionsRead)))
+            .AddPolicy(Policies.ConnectLive, p => p.RequireAssertion(c =>
+                BoardRoles.Any(c.User.IsInRole) || c.User.HasScope(Scopes.IncidentsRead) || c.User.HasScope(Scopes.IncidentsWrite) || c.User.HasScope(Scopes.PositionsRead)))
             .AddPolicy(Policies.ReadIncidents, p => p.RequireAssertion(c =>
                 BoardRoles.Any(c.User.IsInRole) || c.User.HasScope(Scopes.IncidentsRead) || c.User.HasScope(Scopes.IncidentsWrite)))
             .AddPolicy(Policies.ReportIncidents, p => p.RequireAssertion(c =>
@@ -102,7 +112,7 @@ public static class AccessRegistration
             if (http.User.Identity?.IsAuthenticated == true) await audit.WriteAsync(Actor.From(http), AuditActions.SignedOut, http.User.Identity.Name);
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/account/login");
-        }).RequireAuthorization();
+        }).RequireAuthorization(Policies.SignedIn);
         return app;
     }
 }
@@ -158,5 +168,23 @@ public sealed class RevalidatingIdentityStateProvider(ILoggerFactory loggerFacto
         if (!users.SupportsUserSecurityStamp) return true;
         var stamp = authenticationState.User.FindFirst(options.Value.ClaimsIdentity.SecurityStampClaimType)?.Value;
         return stamp == await users.GetSecurityStampAsync(user);
+    }
+}
+
+public static class CircuitDoors
+{
+    // Blazor's own endpoints carry no policy of their own, so the deny-all fallback would shut
+    // them: the circuit (the /_blazor hub) is for signed-in people, each page then checks its own
+    // policy; the opaque redirect only follows a data-protected address, so anyone may pass.
+    public static RazorComponentsEndpointConventionBuilder WithCircuitDoors(this RazorComponentsEndpointConventionBuilder builder)
+    {
+        builder.Add(endpoint =>
+        {
+            if (endpoint is not RouteEndpointBuilder route) return;
+            var pattern = route.RoutePattern.RawText ?? "";
+            if (pattern.StartsWith("/_blazor", StringComparison.Ordinal)) endpoint.Metadata.Add(new AuthorizeAttribute(Policies.SignedIn));
+            else if (pattern == "/_framework/opaque-redirect") endpoint.Metadata.Add(new AllowAnonymousAttribute());
+        });
+        return builder;
     }
 }

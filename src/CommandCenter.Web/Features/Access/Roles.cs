@@ -26,16 +26,28 @@ public static class Scopes
     // A GPS gateway's batches (POST /api/positions). Phones using the OsmAnd protocol
     // authenticate as registered devices instead.
     public const string PositionsWrite = "positions:write";
+    // Live positions, trails and replay: where the units are is not part of reading incidents.
+    public const string PositionsRead = "positions:read";
 
     // A fleet system that provisions patrol units and their devices.
     public const string PatrolAdmin = "patrol:admin";
 
-    public static readonly IReadOnlyList<string> All = [IncidentsRead, IncidentsWrite, PositionsWrite, PatrolAdmin];
+    public static readonly IReadOnlyList<string> All = [IncidentsRead, IncidentsWrite, PositionsRead, PositionsWrite, PatrolAdmin];
 }
 
+// Every door names one of these (or AllowAnonymous); a door that names none refuses everyone.
 public static class Policies
 {
+    // A person signed in with the cookie, whatever the role: sign-out, the Blazor circuit (each
+    // page then checks its own policy).
+    public const string SignedIn = nameof(SignedIn);
     public const string ViewBoard = nameof(ViewBoard);
+    public const string LeadIncidents = nameof(LeadIncidents);
+    public const string ReadPositions = nameof(ReadPositions);
+    // The live hub: incidents or positions; each hub method then checks its own.
+    public const string ConnectLive = nameof(ConnectLive);
+    // Grid workers' phone numbers: only for the roles that dispatch.
+    public const string ContactStaff = nameof(ContactStaff);
     public const string ReadIncidents = nameof(ReadIncidents);
     public const string ReportIncidents = nameof(ReportIncidents);
     public const string HandleIncidents = nameof(HandleIncidents);

@@ -17,7 +17,11 @@ public sealed record GridDetail(
     PlaceRef Community,
     PlaceRef Grid,
     IReadOnlyList<GridWorkerView> Workers,
-    IReadOnlyList<IncidentView> OpenIncidents);
+    IReadOnlyList<IncidentView> OpenIncidents)
+{
+    // Grid workers' phone numbers are for the roles that dispatch (Policies.ContactStaff).
+    public GridDetail WithoutPhones() => this with { Workers = [.. Workers.Select(w => w with { Phone = null })] };
+}
 
 public sealed class GridQueries(IDbContextFactory<CommandCenterDb> dbFactory)
 {

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+
 namespace CommandCenter.Web.Features.Grids;
 
 public static class GridRegistration
@@ -14,10 +16,13 @@ public static class GridRegistration
     public static IEndpointRouteBuilder MapGridEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/grids").WithTags("Grids").RequireAuthorization(Access.Policies.ReadIncidents);
-        api.MapGet("/{code}", async (string code, GridQueries grids, CancellationToken ct) =>
-            await grids.GetDetailAsync(code, ct) is { } detail ? Results.Ok(detail) : Results.NotFound());
-        api.MapGet("/at", async (double lat, double lon, GridQueries grids, CancellationToken ct) =>
-            await grids.GetDetailAtAsync(lat, lon, ct) is { } detail ? Results.Ok(detail) : Results.NotFound());
+        api.MapGet("/{code}", async (string code, GridQueries grids, HttpContext http, IAuthorizationService auth, CancellationToken ct) =>
+            await grids.GetDetailAsync(code, ct) is { } detail ? Results.Ok(await ForCallerAsync(detail, http, auth)) : Results.NotFound());
+        api.MapGet("/at", async (double lat, double lon, GridQueries grids, HttpContext http, IAuthorizationService auth, CancellationToken ct) =>
+            await grids.GetDetailAtAsync(lat, lon, ct) is { } detail ? Results.Ok(await ForCallerAsync(detail, http, auth)) : Results.NotFound());
         return app;
     }
+
+    private static async Task<GridDetail> ForCallerAsync(GridDetail detail, HttpContext http, IAuthorizationService auth) =>
+        (await auth.AuthorizeAsync(http.User, Access.Policies.ContactStaff)).Succeeded ? detail : detail.WithoutPhones();
 }

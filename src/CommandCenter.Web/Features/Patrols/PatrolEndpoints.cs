@@ -92,7 +92,7 @@ public static class PatrolEndpoints
             .AllowAnonymous(); // the device id (and token) is the credential: Traccar Client / OsmAnd send nothing else
 
         app.MapGet("/api/patrol/units/live", (PatrolLiveFeed feed) => Results.Ok(feed.Snapshot())).WithTags("Patrols")
-            .RequireAuthorization(Access.Policies.ReadIncidents);
+            .RequireAuthorization(Access.Policies.ReadPositions);
         return app;
     }
 

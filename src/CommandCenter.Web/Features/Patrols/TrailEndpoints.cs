@@ -19,13 +19,13 @@ public static class TrailEndpoints
             return await trails.TrailAsync(id, window, ct) is { } trail
                 ? Results.Text(JsonSerializer.Serialize(trail.ToFeature(), GeoJson), "application/geo+json")
                 : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown unit", detail: $"There is no patrol unit {id}.");
-        }).WithTags("Patrols").RequireAuthorization(Access.Policies.ReadIncidents);
+        }).WithTags("Patrols").RequireAuthorization(Access.Policies.ReadPositions);
 
         app.MapGet("/api/patrol/replay", async (string? from, string? to, PatrolTrails trails, TimeProvider clock, CancellationToken ct) =>
         {
             if (HistoryWindow.Replay(from, to, clock.GetUtcNow(), out var error) is not { } window) return JsonRequest.Invalid(error!.Value.Field, error.Value.Message);
             return Results.Ok(await trails.ReplayAsync(window, ct));
-        }).WithTags("Patrols").RequireAuthorization(Access.Policies.ReadIncidents);
+        }).WithTags("Patrols").RequireAuthorization(Access.Policies.ReadPositions);
         return app;
     }
 }

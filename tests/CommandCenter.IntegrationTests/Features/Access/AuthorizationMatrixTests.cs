@@ -4,53 +4,10 @@ using CommandCenter.IntegrationTests.Features.Incidents;
 
 namespace CommandCenter.IntegrationTests.Features.Access;
 
-// Every role against every door: pages, API endpoints and the live hub.
+// How refusals look to people and machines, lockout, and the kiosk's long sign-in (the door
+// matrix itself is DoorMatrixTests).
 public class AuthorizationMatrixTests(AppFixture fixture) : IClassFixture<AppFixture>
 {
-    public static readonly TheoryData<string, string, string, int> Matrix = Build();
-
-    private static TheoryData<string, string, string, int> Build()
-    {
-        // user, method, path, expected status (302 = sent to sign-in / access denied page)
-        var data = new TheoryData<string, string, string, int>();
-        var doors = new (string Method, string Path, string[] Allowed)[]
-        {
-            ("GET", "/", ["admin", "duty", "dispatcher", "leader", "wall"]),
-            ("GET", "/admin/users", ["admin"]),
-            ("GET", "/admin/api-keys", ["admin"]),
-            ("GET", "/admin/audit", ["admin"]),
-            ("GET", "/api/incidents/open", ["admin", "duty", "dispatcher", "leader", "wall"]),
-            ("GET", "/api/map/territory", ["admin", "duty", "dispatcher", "leader", "wall"]),
-            ("POST", "/api/incidents", ["admin", "duty", "dispatcher"]),
-            ("POST", "/hubs/live/negotiate?negotiateVersion=1", ["admin", "duty", "dispatcher", "leader", "wall"]),
-        };
-        string[] users = ["admin", "duty", "dispatcher", "leader", "water", "patrol01", "wall"];
-        foreach (var (method, path, allowed) in doors)
-            foreach (var user in users)
-            {
-                var ok = method == "POST" && path == "/api/incidents" ? 201 : 200;
-                var denied = path.StartsWith("/api", StringComparison.Ordinal) || path.StartsWith("/hubs", StringComparison.Ordinal) ? 403 : 302;
-                data.Add(user, method, path, allowed.Contains(user) ? ok : denied);
-            }
-        return data;
-    }
-
-    [Theory]
-    [MemberData(nameof(Matrix))]
-    public async Task Each_role_gets_through_only_the_doors_its_work_needs(string user, string method, string path, int expected)
-    {
-        using var client = await SignIn.AsAsync(fixture.App, user);
-
-        var response = method == "GET"
-            ? await client.GetAsync(path, TestContext.Current.CancellationToken)
-            : path == "/api/incidents"
-                ? await client.PostAsJsonAsync(path, new { type = "other", latitude = IncidentApiTests.InsideLat, longitude = IncidentApiTests.InsideLon }, TestContext.Current.CancellationToken)
-                : await client.PostAsync(path, null, TestContext.Current.CancellationToken);
-
-        Assert.Equal(expected, (int)response.StatusCode);
-        if (expected == 302) Assert.Equal("/account/denied", new Uri(new Uri("http://localhost"), response.Headers.Location!).AbsolutePath);
-    }
-
     [Theory]
     [InlineData("GET", "/")]
     [InlineData("GET", "/admin/users")]
