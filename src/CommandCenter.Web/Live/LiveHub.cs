@@ -8,8 +8,20 @@ namespace CommandCenter.Web.Live;
 // Connecting needs either stream; each method then names its own policy (LiveHubDoorTests keeps
 // every method in the door matrix).
 [Authorize(Policy = Policies.ConnectLive)]
-public sealed class LiveHub(LiveEventStore store, PatrolLiveFeed patrols) : Hub<ILiveClient>
+public sealed class LiveHub(LiveEventStore store, PatrolLiveFeed patrols, LiveConnectionGuard guard) : Hub<ILiveClient>
 {
+    public override Task OnConnectedAsync()
+    {
+        guard.Opened(Context);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        guard.Closed(Context);
+        return Task.CompletedTask;
+    }
+
     // Groups are per instance: each instance relays the outbox to its own connections, so a
     // Redis backplane (when configured) never delivers an event twice.
     internal static string GroupName(string stream) => $"{stream}@{LiveInstance.Id}";

@@ -11,6 +11,8 @@ public static class LiveRegistration
         services.AddHostedService(sp => sp.GetRequiredService<OutboxListener>());
         services.AddHostedService<OutboxTrimmer>();
         services.AddHostedService<LiveHubRelay>();
+        services.AddSingleton<LiveConnectionGuard>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveConnectionGuard>());
 
         var signalR = services.AddSignalR();
         var redis = config.GetConnectionString("Redis");
@@ -20,7 +22,8 @@ public static class LiveRegistration
 
     public static IEndpointRouteBuilder MapLive(this IEndpointRouteBuilder app)
     {
-        app.MapHub<LiveHub>(LiveHubContract.Path);
+        // A connection also ends when its cookie's ticket expires, not only when revalidation fails.
+        app.MapHub<LiveHub>(LiveHubContract.Path, o => o.CloseOnAuthenticationExpiration = true);
         return app;
     }
 }

@@ -16,7 +16,7 @@ public static class AccessRegistration
 
     public static IServiceCollection AddAccess(this IServiceCollection services, IConfiguration config)
     {
-        services.AddOptions<AccessOptions>().Bind(config.GetSection(AccessOptions.Section));
+        services.AddOptions<AccessOptions>().Bind(config.GetSection(AccessOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = SmartScheme;
@@ -86,6 +86,9 @@ public static class AccessRegistration
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
+        services.AddSingleton<SessionValidator>();
+        // Cookies, circuits and hub connections all re-check their credential this often.
+        services.AddOptions<SecurityStampValidatorOptions>().Configure<Microsoft.Extensions.Options.IOptions<AccessOptions>>((o, access) => o.ValidationInterval = access.Value.RevalidateEvery);
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<UserAdmin>();
@@ -133,6 +136,11 @@ public sealed record AccessOptions
     // How long an instance trusts a key it has checked: a key revoked on another instance still works
     // there for at most this long (on the instance that revoked it, it stops at once).
     public TimeSpan ApiKeyCacheFor { get; init; } = TimeSpan.FromSeconds(15);
+
+    // How soon a revoked key or a locked, demoted or reset user loses an open circuit, hub
+    // connection or cookie session.
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan RevalidateEvery { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 // Puts the display name and unit binding into the cookie, so every request knows them.
@@ -152,23 +160,15 @@ public sealed class AppClaimsFactory(
     }
 }
 
-// A circuit lives for hours: re-check every few minutes that the user still exists, is not
-// locked out and has the same security stamp (roles changed, password reset).
-public sealed class RevalidatingIdentityStateProvider(ILoggerFactory loggerFactory, IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<IdentityOptions> options)
+// A circuit lives for hours: re-check every Access:RevalidateEvery that the credential behind it
+// is still current (SessionValidator).
+public sealed class RevalidatingIdentityStateProvider(ILoggerFactory loggerFactory, SessionValidator sessions, Microsoft.Extensions.Options.IOptions<AccessOptions> options)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(5);
+    protected override TimeSpan RevalidationInterval => options.Value.RevalidateEvery;
 
-    protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var user = await users.GetUserAsync(authenticationState.User);
-        if (user is null || await users.IsLockedOutAsync(user)) return false;
-        if (!users.SupportsUserSecurityStamp) return true;
-        var stamp = authenticationState.User.FindFirst(options.Value.ClaimsIdentity.SecurityStampClaimType)?.Value;
-        return stamp == await users.GetSecurityStampAsync(user);
-    }
+    protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken) =>
+        sessions.IsCurrentAsync(authenticationState.User, cancellationToken);
 }
 
 public static class CircuitDoors
