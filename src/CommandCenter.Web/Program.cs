@@ -30,6 +30,7 @@ var app = builder.Build();
 if (args.FirstOrDefault() == GridImportCommand.Name)
     return await GridImportCommand.RunAsync(args, app.Services, Console.Out);
 
+app.UseCenterSecurityHeaders();
 if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
 // Friendly status pages for people; APIs and hubs keep their bare status codes and problem details.
 app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments("/hubs"),
