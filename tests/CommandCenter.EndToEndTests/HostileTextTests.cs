@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -17,8 +16,6 @@ public partial class HostileTextTests : BrowserTest
     private const double UnitLat = 30.2300, UnitLon = 120.1650;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
     private HttpClient Api()
     {
@@ -107,7 +104,7 @@ public partial class HostileTextTests : BrowserTest
 
         // The replay of the incident: scrubbed to the end, its marker and the unit are drawn again.
         await board.GotoAsync(new Uri(App.BaseAddress, $"/replay?incident={id}").ToString());
-        await board.WaitForFunctionAsync($"() => Number({Map}.dataset.replayUnits) >= 1");
+        await board.WaitForFunctionAsync($"() => Number({Map}?.dataset.replayUnits) >= 1");
         await board.EvaluateAsync("() => { const s = document.querySelector('[data-testid=replay-slider]'); s.value = s.max; s.dispatchEvent(new Event('input')); }");
         var replayed = board.Locator($"path.cc-incident-{id}");
         await Assertions.Expect(replayed).ToHaveCountAsync(1);
