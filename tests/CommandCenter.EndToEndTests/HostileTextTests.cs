@@ -13,6 +13,8 @@ public partial class HostileTextTests : BrowserTest
     private const string Img = "<img src=x onerror=\"window.__xss=1\">";
     private const string Script = "<script>window.__xss=2</script>";
     private const string Callsign = "<img src=x onerror=\"window.__xss=3\">巡";
+    private const string GridName = "<img src=x onerror=\"window.__xss=4\">";
+    private const string SubdistrictName = "<img src=x onerror=\"window.__xss=5\">";
     private const double UnitLat = 30.2300, UnitLon = 120.1650;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -37,6 +39,18 @@ public partial class HostileTextTests : BrowserTest
         return unitId;
     }
 
+    // Territory names come from an import file; there is no import over HTTP, so the names are
+    // changed where the importer would have written them.
+    private async Task HostileTerritoryNamesAsync()
+    {
+        await using var db = new Npgsql.NpgsqlConnection(App.ConnectionString);
+        await db.OpenAsync(Ct);
+        await using var cmd = new Npgsql.NpgsqlCommand("UPDATE grids SET name = @grid || name; UPDATE subdistricts SET name = @subdistrict || name", db);
+        cmd.Parameters.AddWithValue("grid", GridName);
+        cmd.Parameters.AddWithValue("subdistrict", SubdistrictName);
+        await cmd.ExecuteNonQueryAsync(Ct);
+    }
+
     // No injected script ran, and the policy had nothing to refuse on this page.
     private static async Task AssertNothingRanAsync(IPage page, string where)
     {
@@ -54,15 +68,17 @@ public partial class HostileTextTests : BrowserTest
     }
 
     [Fact]
-    public async Task Hostile_titles_and_callsigns_are_shown_as_text_on_the_wall_the_board_the_room_and_the_replay()
+    public async Task Hostile_titles_callsigns_and_territory_names_are_shown_as_text_on_the_wall_the_board_the_room_and_the_replay()
     {
         using var http = Api();
         var unitId = await HostileUnitAsync(http);
+        await HostileTerritoryNamesAsync();
 
         // The wall first: a critical incident arriving live is flown to, with its callout.
         var wall = await SignInAsync("wall", Desktop(1920, 1080), "/wall");
         await wall.Locator("path.cc-grid").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await Assertions.Expect(wall.Locator("[data-testid=live-status]")).ToHaveClassAsync(LiveClass());
+        await ExpectTooltipAsync(wall, SubdistrictName);
 
         var incident = await (await http.PostAsJsonAsync("api/incidents",
                 new { type = "fire", priority = "critical", latitude = 30.2420, longitude = 120.1700, title = $"{Img}{Script}", description = $"{Script}{Img}" }, Ct))
@@ -74,8 +90,12 @@ public partial class HostileTextTests : BrowserTest
         await Assertions.Expect(wall.Locator(".cc-callout img, [data-testid=event-ticker] img")).ToHaveCountAsync(0);
         await AssertNothingRanAsync(wall, "wall");
 
-        // The board: the incident's tooltip, the unit's tooltip on the canvas, the unit list and the trail's label.
+        // The board: the territory's labels and tooltips, the incident's tooltip, the unit's tooltip
+        // on the canvas, the unit list and the trail's label.
         var board = await OpenBoardAsync();
+        await ExpectTooltipAsync(board, SubdistrictName);
+        await board.Locator("path.cc-grid").First.HoverAsync(new() { Force = true });
+        await ExpectTooltipAsync(board, GridName);
         var marker = board.Locator($"path.cc-incident-{id}");
         await marker.WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await Assertions.Expect(board.Locator($"[data-incident-id='{id}']")).ToContainTextAsync("<img src=x");
