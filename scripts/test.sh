@@ -42,8 +42,18 @@ for project in CommandCenter.Tests CommandCenter.IntegrationTests CommandCenter.
     || status=1
 done
 
-# xunit.v3 prints its own summary; CI reads this line, summed from the TRX counters.
-passed=0; failed=0; skipped=0; total=0
+# The browser modules' pure logic: Node's own runner, no npm packages.
+say "running tests/js (node --test)"
+js_status=0
+node --test --test-reporter=tap "$repo/tests/js/" >"$results/js.tap" 2>&1 || { cat "$results/js.tap" >&2; js_status=1; status=1; }
+js_count() { sed -n "s/^# $1 \([0-9]*\)$/\1/p" "$results/js.tap" | tail -n 1; }
+js_pass="$(js_count pass)"; js_fail="$(js_count fail)"
+# A runner that failed before its summary still counts as a failure.
+[ "$js_status" -ne 0 ] && [ "${js_fail:-0}" -eq 0 ] && js_fail=1
+say "tests/js: ${js_pass:-0} passed, ${js_fail:-0} failed"
+
+# xunit.v3 prints its own summary; CI reads this line, summed from the TRX counters and Node's TAP summary.
+passed=${js_pass:-0}; failed=${js_fail:-0}; skipped=0; total=$((${js_pass:-0} + ${js_fail:-0}))
 for trx in "$results"/*/*.trx; do
   [ -f "$trx" ] || continue
   counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"

@@ -34,6 +34,7 @@ if (command == GridImportCommand.Name)
 if (command == CreateAdminCommand.Name)
     return await CreateAdminCommand.RunAsync(args, app.Services, Console.In, Console.Out);
 
+app.UseCenterSecurityHeaders();
 if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
 // Friendly status pages for people; APIs and hubs keep their bare status codes and problem details.
 app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments("/hubs"),

@@ -44,6 +44,7 @@ public abstract class BrowserTest : IAsyncLifetime
     protected async Task<IPage> SignInAsync(string user, BrowserNewContextOptions options, string path = "/")
     {
         var context = await Chromium.NewContextAsync(options);
+        await context.AddInitScriptAsync(CspWatch);
         var page = Watch(await context.NewPageAsync());
         await page.GotoAsync(new Uri(App.BaseAddress, path).ToString());
         await page.Locator("#username").FillAsync(user);
@@ -51,6 +52,15 @@ public abstract class BrowserTest : IAsyncLifetime
         await page.Locator("button[type=submit]").ClickAsync();
         return page;
     }
+
+    // Every page of a signed-in context keeps the Content-Security-Policy violations it saw.
+    private const string CspWatch = """
+        window.__cspViolations = [];
+        document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+        """;
+
+    // The violations the page's Content-Security-Policy reported since it loaded.
+    protected static Task<string[]> CspViolationsAsync(IPage page) => page.EvaluateAsync<string[]>("() => window.__cspViolations ?? ['no CSP watch on this page']");
 
     // The dispatcher's board, ready for the user: grids drawn and the live stream joined.
     protected async Task<IPage> OpenBoardAsync()

@@ -8,6 +8,7 @@
 /* global L, signalR */
 import { createPatrolLayer } from '/map/patrol-layer.js';
 import { createReplay } from '/map/replay.js';
+import { el, textElement } from '/map/text.js';
 
 const FLUSH_MS = 250;
 const TRAIL_HOURS = 2; // a clicked unit's trail reaches this far back
@@ -144,7 +145,7 @@ export function init(element, config, dotnet) {
       onEachFeature: (f, layer) => {
         state.grids.set(f.properties.code, { layer, open: f.properties.open });
         if (wall) return;
-        layer.bindTooltip(`${f.properties.community} · ${f.properties.name}`, { sticky: true, className: 'cc-tooltip' });
+        layer.bindTooltip(textElement(`${f.properties.community} · ${f.properties.name}`), { sticky: true, className: 'cc-tooltip' });
         // A click on a unit drawn over the grid is the unit's, not the grid's.
         layer.on('click', e => { if (!patrols.unitAt(e.containerPoint)) dotnet.invokeMethodAsync('GridClicked', f.properties.code); });
       },
@@ -152,7 +153,7 @@ export function init(element, config, dotnet) {
     layers.communities = L.geoJSON(t.communities, { renderer: svg, interactive: false, style: styles.communities }).addTo(map);
     layers.subdistricts = L.geoJSON(t.subdistricts, {
       renderer: svg, interactive: false, style: styles.subdistricts,
-      onEachFeature: (f, layer) => layer.bindTooltip(f.properties.name,
+      onEachFeature: (f, layer) => layer.bindTooltip(textElement(f.properties.name),
         { permanent: true, direction: 'center', className: wall ? 'cc-label cc-label-wall' : 'cc-label' }),
     }).addTo(map);
     layers.district = L.geoJSON(t.district, { renderer: svg, interactive: false, style: styles.district }).addTo(map);
@@ -230,7 +231,7 @@ export function init(element, config, dotnet) {
     } else {
       marker.setLatLng([i.latitude, i.longitude]).setStyle(style);
     }
-    if (!wall) marker.bindTooltip(i.title, { className: 'cc-tooltip' });
+    if (!wall) marker.bindTooltip(textElement(i.title), { className: 'cc-tooltip' });
     if (isNew) pulse(i);
   }
 
@@ -275,20 +276,12 @@ export function init(element, config, dotnet) {
   }
 
   function calloutOf(i) {
-    const root = document.createElement('div');
-    const head = root.appendChild(document.createElement('div'));
-    head.className = 'cc-callout-head';
-    const chip = head.appendChild(document.createElement('span'));
-    chip.className = `cc-priority cc-priority-${i.priority}`;
-    chip.textContent = config.text.priorities?.[i.priority] ?? i.priority;
-    head.append(` ${config.text.types?.[i.type] ?? i.type}`);
-    const title = root.appendChild(document.createElement('div'));
-    title.className = 'cc-callout-title';
-    title.textContent = i.title;
-    const place = root.appendChild(document.createElement('div'));
-    place.className = 'cc-callout-place';
-    place.textContent = placeOf(i);
-    return root;
+    return el('div', null,
+      el('div', { className: 'cc-callout-head' },
+        el('span', { className: `cc-priority cc-priority-${i.priority}` }, config.text.priorities?.[i.priority] ?? i.priority),
+        ` ${config.text.types?.[i.type] ?? i.type}`),
+      el('div', { className: 'cc-callout-title' }, i.title),
+      el('div', { className: 'cc-callout-place' }, placeOf(i)));
   }
 
   function highlight(i) {
@@ -424,7 +417,7 @@ export function init(element, config, dotnet) {
     if (line.length) {
       L.polyline(line, { pane: 'trail', renderer: trailRenderer, color: colour, weight: 4, opacity: 0.9, lineJoin: 'round', interactive: false, className: 'cc-trail' }).addTo(trail);
       L.circleMarker(line[0], { pane: 'trail', renderer: trailRenderer, radius: 5, weight: 2, color: colour, fillColor: '#0b1622', fillOpacity: 1, interactive: false, className: 'cc-trail-start' })
-        .bindTooltip(feature.properties.callsign, { permanent: true, direction: 'left', className: 'cc-tooltip' })
+        .bindTooltip(textElement(feature.properties.callsign), { permanent: true, direction: 'left', className: 'cc-tooltip' })
         .addTo(trail);
       // Keep the view when the whole trail is already on screen.
       const bounds = L.latLngBounds(line);

@@ -8,6 +8,7 @@
 // when it moves, not per frame, and the frame only scales and offsets it. Nothing is allocated
 // per unit per frame.
 /* global L */
+import { textElement } from '/map/text.js';
 
 const STATUSES = ['available', 'assigned', 'en_route', 'on_scene', 'silent'];
 const COLOURS = ['#30d158', '#0a84ff', '#ff9f0a', '#ff375f', '#8e8e93', '#ffffff']; // the last: an unknown status
@@ -614,13 +615,13 @@ export function createPatrolLayer(map, element, config, onGap) {
     const statusText = text.status?.[statusNames[k]] || statusNames[k];
     const kindText = text.kind?.[kinds[k]] || kinds[k];
     const speedText = Number.isNaN(speed[k]) ? '' : ` · ${(speed[k] * 3.6).toFixed(0)} km/h`;
-    return `${callsigns[k]} · ${kindText} · ${statusText}${speedText} · ${text.lastFix || ''} ${age(fixAt[k])}`;
+    return textElement(`${callsigns[k]} · ${kindText} · ${statusText}${speedText} · ${text.lastFix || ''} ${age(fixAt[k])}`);
   }
 
   function describeCluster(q) {
     const parts = [];
     for (let b = 0; b < STATUSES.length; b++) if (q.counts[b]) parts.push(`${text.status?.[STATUSES[b]] || STATUSES[b]} ${q.counts[b]}`);
-    return `${q.count} · ${parts.join(' · ')}`;
+    return textElement(`${q.count} · ${parts.join(' · ')}`);
   }
 
   // Hover at most once per frame, against the index of the last draw.

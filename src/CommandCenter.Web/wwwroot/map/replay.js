@@ -3,6 +3,7 @@
 // time and hands the patrol layer a snapshot — the same drawing as the live map, never the live
 // stream. Incidents appear at their reported time and fade out once resolved.
 /* global L */
+import { textElement } from '/map/text.js';
 
 const FADE_MIN_MS = 2 * 60 * 1000;
 
@@ -122,7 +123,7 @@ export function createReplay(map, element, patrols, hooks, dotnet) {
       }
       shown++;
       if (!marker) {
-        marker = L.circleMarker([i.lat, i.lon], hooks.markerStyle(i)).bindTooltip(i.title, { className: 'cc-tooltip' }).addTo(map);
+        marker = L.circleMarker([i.lat, i.lon], hooks.markerStyle(i)).bindTooltip(textElement(i.title), { className: 'cc-tooltip' }).addTo(map);
         markers.set(i.id, marker);
       }
       const fade = gone > 0 ? 1 - gone : 1;
