@@ -16,6 +16,8 @@ bash "$repo/scripts/install.sh" test || exit 1
 command -v dotnet >/dev/null || { say "the .NET 10 SDK is required (dotnet on PATH)"; exit 1; }
 
 bash "$repo/scripts/db.sh" >/dev/null || { say "could not start PostgreSQL + PostGIS"; exit 1; }
+# The suites make their own databases on that cluster (CC_PG_PORT moves it, e.g. beside another clone's).
+export CC_TEST_PG="${CC_TEST_PG:-Host=127.0.0.1;Port=${CC_PG_PORT:-55432};Username=commandcenter;Password=commandcenter}"
 
 # The package simulation (InstallStepsTests) reads the package lists, which a machine that
 # already had every package may never have fetched.
