@@ -45,6 +45,7 @@ app.UseRouting();
 app.UseCenterLocalization();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseApiRequestGuard();
 app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous(); // the sign-in page needs its styles and scripts

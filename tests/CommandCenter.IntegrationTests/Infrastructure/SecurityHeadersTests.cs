@@ -68,7 +68,14 @@ public partial class SecurityHeadersTests(AppFixture fixture) : IClassFixture<Ap
     public async Task Strict_transport_security_is_sent_over_HTTPS_in_Production_only()
     {
         await using var development = new AppFactory(fixture.Database.ConnectionString, b => b.UseEnvironment("Development"));
-        await using var production = new AppFactory(fixture.Database.ConnectionString, b => b.UseEnvironment("Production"));
+        // Production refuses a database with demo accounts: it gets one of its own.
+        await using var productionDatabase = await TestDatabase.CreateAsync();
+        await using var production = new AppFactory(productionDatabase.ConnectionString, b =>
+        {
+            b.UseEnvironment("Production");
+            b.UseSetting("Access:SeedDemoUsers", "false");
+            b.UseSetting("Access:DemoApiKey", "");
+        });
         // The package never pins localhost: ask by a real-looking name.
         var https = new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://cc.example.org") };
 

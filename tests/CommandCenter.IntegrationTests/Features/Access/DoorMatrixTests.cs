@@ -38,7 +38,11 @@ public sealed class DoorFixture : IAsyncLifetime
     {
         var client = App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
         if (principal.StartsWith("key:", StringComparison.Ordinal)) client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.Header, KeyByScope[principal[4..]]);
-        else if (principal != "anonymous") client.DefaultRequestHeaders.Add("Cookie", await CookieAsync(principal));
+        else if (principal != "anonymous")
+        {
+            client.DefaultRequestHeaders.Add("Cookie", await CookieAsync(principal));
+            client.DefaultRequestHeaders.Add(Web.Infrastructure.ApiRequestGuard.Header, "1");
+        }
         return client;
     }
 
@@ -149,7 +153,9 @@ public class DoorMatrixTests(DoorFixture fixture) : IClassFixture<DoorFixture>
         Assert.Empty(Doors.Keys.Except(doors));
         // The files under wwwroot are public by decision, not by default.
         Assert.All(endpoints.Where(IsStaticAsset), e => Assert.NotNull(e.Metadata.GetMetadata<IAllowAnonymous>()));
-        var methods = typeof(LiveHub).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).Select(m => m.Name).ToHashSet();
+        // Its own methods, not the connect/disconnect overrides clients cannot call.
+        var methods = typeof(LiveHub).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Where(m => m.GetBaseDefinition().DeclaringType == typeof(LiveHub)).Select(m => m.Name).ToHashSet();
         Assert.Equal(HubMethods.Keys.Order(), methods.Order());
     }
 

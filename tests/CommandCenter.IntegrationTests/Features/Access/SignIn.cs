@@ -12,6 +12,8 @@ internal static partial class SignIn
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         var (status, _) = await TryAsync(client, userName, password);
         if (status != HttpStatusCode.Redirect) throw new InvalidOperationException($"Sign-in of {userName} answered {status}.");
+        // What the app's own pages send with a write (ApiRequestGuard).
+        client.DefaultRequestHeaders.Add(Web.Infrastructure.ApiRequestGuard.Header, "1");
         return client;
     }
 
