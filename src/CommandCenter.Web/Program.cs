@@ -24,6 +24,7 @@ builder.Services.AddIncidents(builder.Configuration);
 builder.Services.AddMap(builder.Configuration);
 builder.Services.AddWall(builder.Configuration);
 builder.Services.AddPatrols(builder.Configuration);
+builder.Services.AddCenterRateLimits(builder.Configuration);
 
 var app = builder.Build();
 
@@ -37,6 +38,7 @@ app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api") && !http.Reque
 app.UseCenterLocalization();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseCenterRateLimits();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
