@@ -131,10 +131,10 @@ public static class RateLimits
         {
             // Sign-in is limited per address and per user name, the APIs per key. The OsmAnd
             // endpoint limits per device itself, once it has parsed the id from any of its forms.
-            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+            o.GlobalLimiter = new AcquireOnce(PartitionedRateLimiter.CreateChained(
                 limiters.SignInByAddress.WithTranslatedKey<HttpContext>(h => IsSignIn(h) ? ClientAddress(h) : "", leaveOpen: true),
                 limiters.SignInByUserName.WithTranslatedKey<HttpContext>(h => IsSignIn(h) ? SignInUserName(h) : "", leaveOpen: true),
-                limiters.ApiByKey.WithTranslatedKey<HttpContext>(ApiCaller, leaveOpen: true));
+                limiters.ApiByKey.WithTranslatedKey<HttpContext>(ApiCaller, leaveOpen: true)));
             o.OnRejected = (context, _) => new ValueTask(limiters.RejectAsync(context.HttpContext, context.Lease,
                 IsSignIn(context.HttpContext) ? "Too many sign-in attempts" : "Too many requests for this API key"));
         });
@@ -163,6 +163,40 @@ public static class RateLimits
         });
         app.UseRateLimiter();
         return app;
+    }
+
+    // The middleware calls AttemptAcquire and, if refused, AcquireAsync: a request refused by the
+    // user-name limiter would count twice against its address. Answering only AcquireAsync (as
+    // RedisRateLimiting's limiters do) counts every request once in every limiter of the chain.
+    private sealed class AcquireOnce(PartitionedRateLimiter<HttpContext> chain) : PartitionedRateLimiter<HttpContext>
+    {
+        public override RateLimiterStatistics? GetStatistics(HttpContext resource) => null;
+
+        protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount) => NotTried.Instance;
+
+        protected override ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken) =>
+            chain.AcquireAsync(resource, permitCount, cancellationToken);
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) chain.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+
+    private sealed class NotTried : RateLimitLease
+    {
+        public static readonly NotTried Instance = new();
+
+        public override bool IsAcquired => false;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
     }
 
     private static bool IsSignIn(HttpContext http) =>
