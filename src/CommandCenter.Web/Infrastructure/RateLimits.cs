@@ -19,19 +19,19 @@ public sealed record RateLimitOptions
     public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(1);
 
     // Sign-in form posts from one client address: a password sprayer walks many user names.
-    [Range(1, 1_000_000)]
+    [Range(1, int.MaxValue)]
     public int SignInPerAddress { get; init; } = 10;
 
     // Sign-in form posts naming one user, from any address: a guesser walks many addresses.
-    [Range(1, 1_000_000)]
+    [Range(1, int.MaxValue)]
     public int SignInPerUserName { get; init; } = 5;
 
     // OsmAnd fixes from one device id; phones report every 1-30 s.
-    [Range(1, 1_000_000)]
+    [Range(1, int.MaxValue)]
     public int OsmAndPerDevice { get; init; } = 120;
 
     // Batch and incident API requests per API key (or per signed-in user on the incident API).
-    [Range(1, 10_000_000)]
+    [Range(1, int.MaxValue)]
     public int ApiPerKey { get; init; } = 600;
 }
 
