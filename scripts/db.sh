@@ -19,19 +19,7 @@ password=commandcenter
 say() { echo "db: $*" >&2; }
 as_owner() { if [ "$(id -un)" = "$os_user" ]; then "$@"; else runuser -u "$os_user" -- "$@"; fi; }
 
-pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
-
-install_packages() {
-  local bin; bin="$(pg_bin)"
-  if [ -n "$bin" ] && ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then return; fi
-  [ "$(id -u)" = 0 ] || { say "PostgreSQL + PostGIS are missing; run this once as root to install them"; exit 1; }
-  say "installing PostgreSQL + PostGIS from the OS packages"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >&2
-  # Debian 12 ships PostgreSQL 15; the 'postgis' meta-package picks the matching server's PostGIS.
-  apt-get install -y -q --no-install-recommends postgresql postgresql-contrib postgis >&2 \
-    || apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-postgis-3 >&2
-}
+pg_bin() { dirname "$(bash "$repo/scripts/install.sh" db --list | awk '$1 ~ /^postgresql-[0-9]+$/ { print $2 }')"; }
 
 ensure_user() {
   id "$os_user" >/dev/null 2>&1 && return
@@ -49,7 +37,7 @@ ensure_traversable() {
   done
 }
 
-install_packages
+bash "$repo/scripts/install.sh" db
 ensure_user
 bin="$(pg_bin)"
 

@@ -10,7 +10,9 @@ using CommandCenter.Web.Infrastructure;
 using CommandCenter.Web.Live;
 using MudBlazor.Services;
 
-var builder = WebApplication.CreateBuilder(args);
+// A command (import-grids, create-admin) takes its own arguments: they are not configuration.
+var command = args.FirstOrDefault() is GridImportCommand.Name or CreateAdminCommand.Name ? args[0] : null;
+var builder = WebApplication.CreateBuilder(command is null ? args : []);
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
@@ -28,8 +30,10 @@ builder.Services.AddCenterRateLimits(builder.Configuration);
 
 var app = builder.Build();
 
-if (args.FirstOrDefault() == GridImportCommand.Name)
+if (command == GridImportCommand.Name)
     return await GridImportCommand.RunAsync(args, app.Services, Console.Out);
+if (command == CreateAdminCommand.Name)
+    return await CreateAdminCommand.RunAsync(args, app.Services, Console.In, Console.Out);
 
 if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
 // Friendly status pages for people; APIs and hubs keep their bare status codes and problem details.

@@ -184,6 +184,7 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
             e.ToTable("patrol_units");
             e.Property(x => x.Callsign).HasMaxLength(40);
             e.HasIndex(x => x.Callsign).IsUnique();
+            e.Property(x => x.Source).HasMaxLength(80);
             e.Property(x => x.Kind).HasConversion(k => PatrolCodes.ToCode(k), s => ParseKind(s)).HasMaxLength(20);
             e.Property(x => x.Duty).HasConversion(d => PatrolCodes.ToCode(d), s => ParseDuty(s)).HasMaxLength(20);
         });

@@ -30,11 +30,21 @@ public static class DataRegistration
     }
 }
 
-// Applies committed migrations before the app serves (EF Core takes a lock, so two instances
-// starting together do not race), then lets dependent start-up work (seeding) proceed.
-public sealed class DatabaseMigrator(IDbContextFactory<CommandCenterDb> dbFactory, ILogger<DatabaseMigrator> logger) : IHostedService
+// Applies committed migrations before the app serves, then lets dependent start-up work
+// (seeding) proceed. Replicas starting together take turns under a session advisory lock, so
+// exactly one migrates and the others find the schema up to date (creating the history table
+// alone races too).
+public sealed class DatabaseMigrator(IDbContextFactory<CommandCenterDb> dbFactory, NpgsqlDataSource dataSource, ILogger<DatabaseMigrator> logger) : IHostedService
 {
+    internal const long LockKey = 0x43_43_4D_49_47_52; // "CCMIGR"
+
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var held = await StartupLock.TakeAsync(dataSource, LockKey, cancellationToken);
+        await MigrateAsync(cancellationToken);
+    }
+
+    private async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // Created up front so that reading it on an empty database does not log a failed command.
@@ -55,4 +65,39 @@ public sealed class DatabaseMigrator(IDbContextFactory<CommandCenterDb> dbFactor
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+// A session advisory lock held on its own connection until disposed: start-up work that every
+// replica runs (migrations, seeding) runs in one replica at a time.
+public sealed class StartupLock : IAsyncDisposable
+{
+    private readonly NpgsqlConnection _connection;
+
+    private StartupLock(NpgsqlConnection connection) => _connection = connection;
+
+    public static async Task<StartupLock> TakeAsync(NpgsqlDataSource dataSource, long key, CancellationToken ct)
+    {
+        var connection = await dataSource.OpenConnectionAsync(ct);
+        try
+        {
+            await using var take = new NpgsqlCommand($"SELECT pg_advisory_lock({key})", connection);
+            await take.ExecuteNonQueryAsync(ct);
+            return new StartupLock(connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    // Released explicitly: a pooled session outlives the connection object.
+    public async ValueTask DisposeAsync()
+    {
+        await using (_connection)
+        {
+            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", _connection);
+            await release.ExecuteNonQueryAsync();
+        }
+    }
 }

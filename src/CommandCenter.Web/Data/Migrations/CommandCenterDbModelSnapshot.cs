@@ -570,6 +570,11 @@ namespace CommandCenter.Web.Data.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("kind");
 
+                    b.Property<string>("Source")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("source");
+
                     b.HasKey("Id")
                         .HasName("pk_patrol_units");
 

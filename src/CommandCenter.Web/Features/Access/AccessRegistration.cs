@@ -111,10 +111,11 @@ public sealed record AccessOptions
 {
     public const string Section = "Access";
 
-    // Demo accounts for every role (printed at start). Never in production configuration.
+    // Demo accounts for every role. Production refuses to start with it on (ProductionGuard).
     public bool SeedDemoUsers { get; init; }
 
-    public string DemoPassword { get; init; } = "Demo#2026cc";
+    // Their password: set by appsettings.Development.json, the tests or the demo compose file.
+    public string? DemoPassword { get; init; }
 
     // A key the demo and the end-to-end tests can use (scopes incidents:read, incidents:write).
     public string? DemoApiKey { get; init; }

@@ -1,11 +1,23 @@
+using System.Security.Claims;
+using CommandCenter.Web.Data;
+using CommandCenter.Web.Features.Incidents;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CommandCenter.Web.Features.Access;
 
 // Roles always exist; demo accounts and the demo API key only where configured (run command,
-// tests), never in production configuration.
-public sealed class AccessSeeder(IServiceScopeFactory scopes, IOptions<AccessOptions> options, ApiKeyService keys, ILogger<AccessSeeder> logger)
+// tests, the demo compose file). Production refuses to start with either (ProductionGuard).
+public sealed class AccessSeeder(
+    IServiceScopeFactory scopes,
+    IOptions<AccessOptions> options,
+    IOptions<DemoOptions> demo,
+    IDbContextFactory<CommandCenterDb> dbFactory,
+    Npgsql.NpgsqlDataSource dataSource,
+    IHostEnvironment environment,
+    ApiKeyService keys,
+    ILogger<AccessSeeder> logger)
     : IHostedService
 {
     public static readonly IReadOnlyList<(string UserName, string DisplayName, string Role, string? Unit)> DemoUsers =
@@ -19,15 +31,27 @@ public sealed class AccessSeeder(IServiceScopeFactory scopes, IOptions<AccessOpt
         ("wall", "大屏", Roles.WallDisplay, null),
     ];
 
+    private const long LockKey = 0x43_43_53_45_45_44; // "CCSEED"
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Replicas starting together would both find a role or account missing and both add it.
+        await using var held = await StartupLock.TakeAsync(dataSource, LockKey, cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         var roleManager = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in Roles.All)
             if (!await roleManager.RoleExistsAsync(role)) await roleManager.CreateAsync(new IdentityRole(role));
 
         var o = options.Value;
+        if (environment.IsProduction())
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var problems = ProductionGuard.ConfigurationProblems(o, demo.Value).Concat(await ProductionGuard.DatabaseProblemsAsync(db, cancellationToken)).ToList();
+            if (problems.Count > 0) throw new InvalidOperationException(ProductionGuard.Message(problems));
+        }
         if (!o.SeedDemoUsers) return;
+        if (string.IsNullOrEmpty(o.DemoPassword))
+            throw new InvalidOperationException("Access:SeedDemoUsers is on but Access:DemoPassword is not set.");
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         foreach (var (userName, displayName, role, unit) in DemoUsers)
         {
@@ -36,11 +60,15 @@ public sealed class AccessSeeder(IServiceScopeFactory scopes, IOptions<AccessOpt
             var created = await users.CreateAsync(user, o.DemoPassword);
             if (!created.Succeeded) throw new InvalidOperationException($"Demo user {userName}: {string.Join("; ", created.Errors.Select(e => e.Description))}");
             await users.AddToRoleAsync(user, role);
+            await users.AddClaimAsync(user, new Claim(ProductionGuard.DemoClaim, "seed"));
         }
         if (o.DemoApiKey is { Length: > 0 } secret && (await keys.ListAsync(cancellationToken)).All(k => k.Name != "demo"))
-            await keys.CreateAsync("demo", Scopes.All, Actor.System("seed"), secret, cancellationToken);
-        logger.LogInformation("Demo sign-in: {Users} — password {Password}",
-            string.Join(", ", DemoUsers.Select(u => $"{u.UserName} ({u.Role})")), o.DemoPassword);
+            await keys.CreateAsync("demo", Scopes.All, Actor.System(ProductionGuard.SeedActor), secret, cancellationToken);
+        // The password goes to the log only where it is the published development one.
+        if (environment.IsDevelopment())
+            logger.LogInformation("Demo sign-in: {Users} — password {Password}", string.Join(", ", DemoUsers.Select(u => $"{u.UserName} ({u.Role})")), o.DemoPassword);
+        else
+            logger.LogInformation("Demo accounts: {Users}", string.Join(", ", DemoUsers.Select(u => $"{u.UserName} ({u.Role})")));
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

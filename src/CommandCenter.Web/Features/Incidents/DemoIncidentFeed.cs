@@ -25,7 +25,8 @@ public sealed record DemoOptions
 }
 
 // Creates an incident every few seconds at a random point of the district through the same
-// service the API uses, and resolves old ones. Only for demos: off unless Demo:Enabled.
+// service the API uses, and resolves its own old ones (never a real report). Only for demos:
+// off unless Demo:Enabled, and refused in Production (ProductionGuard).
 public sealed class DemoIncidentFeed(
     IncidentService incidents,
     IDbContextFactory<CommandCenterDb> dbFactory,
@@ -51,7 +52,8 @@ public sealed class DemoIncidentFeed(
         (IncidentType.Other, "走失儿童求助"),
     ];
 
-    private static readonly Access.Actor DemoActor = Access.Actor.System("demo");
+    // What the demo reports carries this source; the feed resolves only incidents with it.
+    internal static readonly Access.Actor DemoActor = Access.Actor.System("demo");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -65,14 +67,19 @@ public sealed class DemoIncidentFeed(
         {
             try
             {
-                await CreateOneAsync(district, random, stoppingToken);
-                await ResolveOldAsync(o, stoppingToken);
+                await StepAsync(district, random, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogWarning(ex, "Demo incident feed step failed; continuing");
             }
         }
+    }
+
+    internal async Task StepAsync(Geometry district, Random random, CancellationToken ct)
+    {
+        await CreateOneAsync(district, random, ct);
+        await ResolveOldAsync(options.Value, ct);
     }
 
     private async Task<Geometry> WaitForDistrictAsync(CancellationToken ct)
@@ -105,8 +112,8 @@ public sealed class DemoIncidentFeed(
     private async Task ResolveOldAsync(DemoOptions o, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var open = await incidents.OpenIdsReportedBeforeAsync(now, ct);
-        var tooOld = await incidents.OpenIdsReportedBeforeAsync(now - o.ResolveAfter, ct);
+        var open = await incidents.OpenIdsReportedBeforeAsync(DemoActor.SourceName, now, ct);
+        var tooOld = await incidents.OpenIdsReportedBeforeAsync(DemoActor.SourceName, now - o.ResolveAfter, ct);
         var toResolve = tooOld.Union(open.Take(Math.Max(0, open.Count - o.MaxOpen)));
         foreach (var id in toResolve)
         {

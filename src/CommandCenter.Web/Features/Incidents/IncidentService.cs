@@ -122,11 +122,12 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
         return new IncidentSnapshot(lastSeq, [.. open.OrderByDescending(i => i.ReportedAt)]);
     }
 
-    public async Task<IReadOnlyList<long>> OpenIdsReportedBeforeAsync(DateTimeOffset before, CancellationToken ct = default)
+    // Only one source's incidents: the demo feed tidies what it reported and nothing else.
+    public async Task<IReadOnlyList<long>> OpenIdsReportedBeforeAsync(string source, DateTimeOffset before, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Incidents
-            .Where(i => i.Status != IncidentStatus.Resolved && i.Status != IncidentStatus.Closed && i.ReportedAt < before)
+            .Where(i => i.Source == source && i.Status != IncidentStatus.Resolved && i.Status != IncidentStatus.Closed && i.ReportedAt < before)
             .OrderBy(i => i.ReportedAt)
             .Select(i => i.Id)
             .ToListAsync(ct);

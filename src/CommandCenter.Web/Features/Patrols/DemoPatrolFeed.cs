@@ -134,6 +134,9 @@ public sealed class DemoPatrolFeed(
     ILogger<DemoPatrolFeed> logger) : BackgroundService
 {
     private static readonly Access.Actor DemoActor = Access.Actor.System("demo");
+    private static readonly string DemoSource = DemoActor.SourceName;
+
+    internal sealed record DemoUnit(string DeviceId, UnitKind Kind, long UnitId);
 
     private static readonly string[] Duties = ["available", "available", "available", "available", "assigned", "en_route", "en_route", "on_scene"];
 
@@ -167,13 +170,13 @@ public sealed class DemoPatrolFeed(
         var random = new Random();
         var district = await WaitForDistrictAsync(stoppingToken);
         var simulator = new PatrolSimulator(district, random);
-        var units = await EnsureUnitsAsync(o.PatrolUnits, random, stoppingToken);
+        var (units, token) = await EnsureUnitsAsync(o.PatrolUnits, random, stoppingToken);
         var now = clock.GetUtcNow();
-        foreach (var (deviceId, kind) in units) simulator.Add(deviceId, kind, now);
+        foreach (var unit in units) simulator.Add(unit.DeviceId, unit.Kind, now);
         logger.LogInformation("Demo patrol feed on: {Count} units reporting every {Interval} to {Address}", units.Count, o.PatrolReportInterval, baseAddress);
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 8 }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
-        var unitIds = (await admin.UnitsAsync(stoppingToken)).SelectMany(u => u.Devices.Select(d => (d, u.Id))).ToDictionary(x => x.d, x => x.Id);
+        var unitIds = units.ToDictionary(u => u.DeviceId, u => u.UnitId, StringComparer.Ordinal);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), clock);
         var last = clock.GetUtcNow();
         while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -197,7 +200,7 @@ public sealed class DemoPatrolFeed(
             try
             {
                 await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken },
-                    async (unit, ct) => await ReportAsync(http, unit, now, ct));
+                    async (unit, ct) => await ReportAsync(http, unit, token, now, ct));
                 if (due.Count > 0 && random.NextDouble() < 0.3)
                 {
                     var unit = due[random.Next(due.Count)];
@@ -212,13 +215,13 @@ public sealed class DemoPatrolFeed(
         }
     }
 
-    private static async Task ReportAsync(HttpClient http, PatrolSimulator.SimUnit unit, DateTimeOffset now, CancellationToken ct)
+    private static async Task ReportAsync(HttpClient http, PatrolSimulator.SimUnit unit, string token, DateTimeOffset now, CancellationToken ct)
     {
         var i = CultureInfo.InvariantCulture;
         var knots = unit.Speed / OsmAnd.MetersPerSecondPerKnot;
         var url = $"{PatrolEndpoints.OsmAndPath}?id={Uri.EscapeDataString(unit.DeviceId)}&timestamp={now.ToUnixTimeSeconds()}" +
             $"&lat={unit.Lat.ToString("F6", i)}&lon={unit.Lon.ToString("F6", i)}&speed={knots.ToString("F1", i)}" +
-            $"&bearing={unit.Heading.ToString("F0", i)}&accuracy=8&batt={unit.Battery.ToString("F0", i)}";
+            $"&bearing={unit.Heading.ToString("F0", i)}&accuracy=8&batt={unit.Battery.ToString("F0", i)}&{OsmAndMessage.TokenParameter}={Uri.EscapeDataString(token)}";
         using var response = await http.GetAsync(url, ct);
     }
 
@@ -233,28 +236,37 @@ public sealed class DemoPatrolFeed(
         return uri;
     }
 
-    private async Task<List<(string DeviceId, UnitKind Kind)>> EnsureUnitsAsync(int count, Random random, CancellationToken ct)
+    // The demo's own units (source "demo") and their devices, keyed with a token made for this
+    // run. A callsign or device id that a real unit holds is left alone and that demo unit skipped.
+    internal async Task<(List<DemoUnit> Units, string Token)> EnsureUnitsAsync(int count, Random random, CancellationToken ct)
     {
-        var existing = (await admin.UnitsAsync(ct)).ToDictionary(u => u.Callsign, StringComparer.Ordinal);
-        var result = new List<(string, UnitKind)>(count);
+        var all = await admin.UnitsAsync(ct);
+        var byCallsign = all.ToDictionary(u => u.Callsign, StringComparer.Ordinal);
+        var realDevices = all.Where(u => u.Source != DemoSource).SelectMany(u => u.Devices).ToHashSet(StringComparer.Ordinal);
+        var units = new List<DemoUnit>(count);
+        var skipped = 0;
         for (var n = 1; n <= count; n++)
         {
             var kind = PatrolSimulator.KindFor(n);
             var callsign = $"{Prefix(kind)}{n:000}";
             var deviceId = $"demo-{n:0000}";
-            if (!existing.TryGetValue(callsign, out var unit))
+            var unit = byCallsign.GetValueOrDefault(callsign);
+            if (realDevices.Contains(deviceId) || unit is not null && unit.Source != DemoSource)
+            {
+                skipped++;
+                continue;
+            }
+            if (unit is null)
             {
                 unit = await admin.CreateUnitAsync(new NewUnit(callsign, PatrolCodes.ToCode(kind)), DemoActor, ct);
-                await admin.RegisterDeviceAsync(new NewDevice(deviceId, unit.Id, null), DemoActor, ct);
                 await admin.SetDutyAsync(unit.Id, new DutyChange(Duties[random.Next(Duties.Length)]), DemoActor, ct);
             }
-            else if (!unit.Devices.Contains(deviceId))
-            {
-                await admin.RegisterDeviceAsync(new NewDevice(deviceId, unit.Id, null), DemoActor, ct);
-            }
-            result.Add((deviceId, kind));
+            units.Add(new DemoUnit(deviceId, kind, unit.Id));
         }
-        return result;
+        if (skipped > 0) logger.LogWarning("Demo patrol feed: {Count} demo units skipped, their callsign or device id belongs to a real unit", skipped);
+        var token = DeviceDirectory.NewToken();
+        await admin.RegisterDevicesAsync([.. units.Select(u => (u.DeviceId, u.UnitId))], token, DemoActor, ct);
+        return (units, token);
     }
 
     private static string Prefix(UnitKind kind) => kind switch

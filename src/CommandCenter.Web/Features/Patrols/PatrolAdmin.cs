@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace CommandCenter.Web.Features.Patrols;
 
-public sealed record UnitView(long Id, string Callsign, string Kind, string Duty, IReadOnlyList<string> Devices);
+public sealed record UnitView(long Id, string Callsign, string Kind, string Duty, IReadOnlyList<string> Devices, string? Source = null);
 
 public sealed record DeviceView(string DeviceId, long UnitId, string Callsign, bool HasToken, DateTimeOffset RegisteredAt)
 {
@@ -44,7 +44,7 @@ public sealed class PatrolAdmin(IDbContextFactory<CommandCenterDb> dbFactory, De
         if (!PatrolCodes.TryParseKind(request.Kind, out var kind))
             throw new PatrolAdminException("kind", $"kind must be one of {string.Join(", ", PatrolCodes.KindCodes)}.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var unit = new PatrolUnit { Callsign = callsign, Kind = kind, Duty = DutyStatus.Available, CreatedAt = clock.GetUtcNow() };
+        var unit = new PatrolUnit { Callsign = callsign, Kind = kind, Duty = DutyStatus.Available, CreatedAt = clock.GetUtcNow(), Source = actor.SourceName };
         db.PatrolUnits.Add(unit);
         AuditLog.Add(db, actor, AuditActions.PatrolUnitCreated, $"patrol_unit/{callsign}", new { kind = PatrolCodes.ToCode(kind) }, unit.CreatedAt);
         try
@@ -125,6 +125,31 @@ public sealed class PatrolAdmin(IDbContextFactory<CommandCenterDb> dbFactory, De
         return ViewOf(unit, deviceIds);
     }
 
+    // Registers many devices with one token in one transaction and one audit row: the demo feed
+    // keys its own devices afresh at every start, and 240 audit rows a start would bury the rest.
+    public async Task RegisterDevicesAsync(IReadOnlyList<(string DeviceId, long UnitId)> requests, string token, Actor actor, CancellationToken ct = default)
+    {
+        if (requests.Count == 0) return;
+        var hash = DeviceDirectory.HashToken(token);
+        var ids = requests.Select(r => r.DeviceId).ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var existing = await db.PatrolDevices.Where(d => ids.Contains(d.DeviceId)).ToDictionaryAsync(d => d.DeviceId, StringComparer.Ordinal, ct);
+        var now = clock.GetUtcNow();
+        foreach (var (deviceId, unitId) in requests)
+        {
+            if (!existing.TryGetValue(deviceId, out var device))
+            {
+                device = new PatrolDevice { DeviceId = deviceId, RegisteredAt = now };
+                db.PatrolDevices.Add(device);
+            }
+            device.UnitId = unitId;
+            device.TokenHash = hash;
+        }
+        AuditLog.Add(db, actor, AuditActions.PatrolDeviceRegistered, $"devices/{ids.Count}", new { first = ids[0], last = ids[^1], hasToken = true }, now);
+        await db.SaveChangesAsync(ct);
+        foreach (var id in ids) devices.Invalidate(id);
+    }
+
     private static UnitView ViewOf(PatrolUnit u, IEnumerable<string> deviceIds) =>
-        new(u.Id, u.Callsign, PatrolCodes.ToCode(u.Kind), PatrolCodes.ToCode(u.Duty), [.. deviceIds.Order(StringComparer.Ordinal)]);
+        new(u.Id, u.Callsign, PatrolCodes.ToCode(u.Kind), PatrolCodes.ToCode(u.Duty), [.. deviceIds.Order(StringComparer.Ordinal)], u.Source);
 }

@@ -12,6 +12,8 @@ public sealed class PatrolUnit
     public UnitKind Kind { get; set; }
     public DutyStatus Duty { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    // Who created it (user:NAME, api:NAME, demo): the demo feed moves only units it created.
+    public string? Source { get; set; }
 }
 
 // A registered tracker (a phone running Traccar Client, a vehicle box) reporting for one unit.
