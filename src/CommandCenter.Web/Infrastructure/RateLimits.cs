@@ -157,7 +157,15 @@ public static class RateLimits
                     return;
                 }
                 if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = MaxSignInFormBytes;
-                await http.Request.ReadFormAsync(new FormOptions { ValueLengthLimit = 1024, ValueCountLimit = 16 }, http.RequestAborted);
+                try
+                {
+                    await http.Request.ReadFormAsync(new FormOptions { ValueLengthLimit = 1024, ValueCountLimit = 16 }, http.RequestAborted);
+                }
+                catch (InvalidDataException)
+                {
+                    await Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Sign-in form not valid").ExecuteAsync(http);
+                    return;
+                }
             }
             await next(http);
         });
