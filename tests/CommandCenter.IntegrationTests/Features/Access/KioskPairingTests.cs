@@ -8,32 +8,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CommandCenter.IntegrationTests.Features.Access;
 
 // A wall display is paired with a one-time code instead of a shared password.
-public partial class KioskPairingTests : IAsyncLifetime
+public partial class KioskPairingTests() : OwnAppTest(b => b.UseSetting("Access:RevalidateEvery", "00:00:01"))
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private TestDatabase _database = default!;
-    private AppFactory _app = default!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync();
-        _app = new AppFactory(_database.ConnectionString, b => b.UseSetting("Access:RevalidateEvery", "00:00:01"));
-        await _app.StartedAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
     private async Task<string> UserIdAsync(string userName) =>
-        (await _app.Services.GetRequiredService<UserAdmin>().ListAsync(Ct)).Single(u => u.UserName == userName).Id;
+        (await App.Services.GetRequiredService<UserAdmin>().ListAsync(Ct)).Single(u => u.UserName == userName).Id;
 
     // The screen's side: the pairing form, as a browser posts it. The auth cookie, or null.
     private async Task<(HttpResponseMessage Response, string? Cookie)> PairAsync(string code)
     {
-        using var screen = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var screen = App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
         var form = await screen.GetAsync("/account/pair", Ct);
         var token = AntiforgeryToken().Match(await form.Content.ReadAsStringAsync(Ct)).Groups[1].Value;
         using var request = new HttpRequestMessage(HttpMethod.Post, "/account/pair")
@@ -48,7 +32,7 @@ public partial class KioskPairingTests : IAsyncLifetime
 
     private async Task<HttpStatusCode> WallAsync(string cookie)
     {
-        using var screen = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var screen = App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
         screen.DefaultRequestHeaders.Add("Cookie", cookie.Split(';')[0]);
         return (await screen.GetAsync("/wall", Ct)).StatusCode;
     }
@@ -56,7 +40,7 @@ public partial class KioskPairingTests : IAsyncLifetime
     [Fact]
     public async Task A_code_an_admin_issued_pairs_one_screen_for_thirty_days_and_works_only_once()
     {
-        var issued = await _app.Services.GetRequiredService<KioskPairing>().IssueAsync(await UserIdAsync("wall"), Actor.System("test"), Ct);
+        var issued = await App.Services.GetRequiredService<KioskPairing>().IssueAsync(await UserIdAsync("wall"), Actor.System("test"), Ct);
 
         var (first, cookie) = await PairAsync(issued.Code.ToLowerInvariant());
         var (second, secondCookie) = await PairAsync(issued.Code);
@@ -70,14 +54,14 @@ public partial class KioskPairingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, second.StatusCode); // the form again, with its error
         Assert.Contains("pair-error", await second.Content.ReadAsStringAsync(Ct));
         Assert.Null(secondCookie);
-        Assert.Equal("kiosk.code_issue,kiosk.pair", await _database.ScalarAsync<string>("SELECT string_agg(action, ',' ORDER BY id) FROM audit_log WHERE action LIKE 'kiosk.%'"));
+        Assert.Equal("kiosk.code_issue,kiosk.pair", await Database.ScalarAsync<string>("SELECT string_agg(action, ',' ORDER BY id) FROM audit_log WHERE action LIKE 'kiosk.%'"));
     }
 
     [Fact]
     public async Task An_expired_code_pairs_nothing()
     {
-        var issued = await _app.Services.GetRequiredService<KioskPairing>().IssueAsync(await UserIdAsync("wall"), Actor.System("test"), Ct);
-        await _database.ExecuteAsync("UPDATE kiosk_pairing_codes SET expires_at = now() - interval '1 second'");
+        var issued = await App.Services.GetRequiredService<KioskPairing>().IssueAsync(await UserIdAsync("wall"), Actor.System("test"), Ct);
+        await Database.ExecuteAsync("UPDATE kiosk_pairing_codes SET expires_at = now() - interval '1 second'");
 
         var (response, cookie) = await PairAsync(issued.Code);
 
@@ -88,7 +72,7 @@ public partial class KioskPairingTests : IAsyncLifetime
     [Fact]
     public async Task Only_a_wall_display_account_can_be_paired()
     {
-        var pairing = _app.Services.GetRequiredService<KioskPairing>();
+        var pairing = App.Services.GetRequiredService<KioskPairing>();
 
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await pairing.IssueAsync(await UserIdAsync("admin"), Actor.System("test"), Ct));
     }
@@ -96,7 +80,7 @@ public partial class KioskPairingTests : IAsyncLifetime
     [Fact]
     public async Task Signing_out_an_accounts_screens_ends_a_paired_screens_session()
     {
-        var pairing = _app.Services.GetRequiredService<KioskPairing>();
+        var pairing = App.Services.GetRequiredService<KioskPairing>();
         var wall = await UserIdAsync("wall");
         var (_, cookie) = await PairAsync((await pairing.IssueAsync(wall, Actor.System("test"), Ct)).Code);
         Assert.Equal(HttpStatusCode.OK, await WallAsync(cookie!));
