@@ -1,6 +1,7 @@
 using CommandCenter.Web.Components;
 using CommandCenter.Web.Data;
 using CommandCenter.Web.Features.Access;
+using CommandCenter.Web.Features.Dispatch;
 using CommandCenter.Web.Features.Grids;
 using CommandCenter.Web.Features.Incidents;
 using CommandCenter.Web.Features.Map;
@@ -26,6 +27,7 @@ builder.Services.AddIncidents(builder.Configuration);
 builder.Services.AddMap(builder.Configuration);
 builder.Services.AddWall(builder.Configuration);
 builder.Services.AddPatrols(builder.Configuration);
+builder.Services.AddDispatch();
 builder.Services.AddCenterRateLimits(builder.Configuration);
 
 var app = builder.Build();
@@ -58,6 +60,7 @@ app.MapIncidentEndpoints();
 app.MapGridEndpoints();
 app.MapMapEndpoints();
 app.MapPatrolEndpoints();
+app.MapDispatchEndpoints();
 app.MapPatrolAdminEndpoints();
 app.MapTrailEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode().WithCircuitDoors();

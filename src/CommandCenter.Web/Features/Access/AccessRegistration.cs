@@ -71,6 +71,7 @@ public static class AccessRegistration
             .AddPolicy(Policies.ViewBoard, p => p.RequireRole(BoardRoles))
             .AddPolicy(Policies.LeadIncidents, p => p.RequireRole(Roles.Leader, Roles.Admin))
             .AddPolicy(Policies.ContactStaff, p => p.RequireRole(ReportingRoles))
+            .AddPolicy(Policies.Dispatch, p => p.RequireRole(ReportingRoles))
             .AddPolicy(Policies.ReadPositions, p => p.RequireAssertion(c => BoardRoles.Any(c.User.IsInRole) || c.User.HasScope(Scopes.PositionsRead)))
             .AddPolicy(Policies.ConnectLive, p => p.RequireAssertion(c =>
                 BoardRoles.Any(c.User.IsInRole) || c.User.HasScope(Scopes.IncidentsRead) || c.User.HasScope(Scopes.IncidentsWrite) || c.User.HasScope(Scopes.PositionsRead)))

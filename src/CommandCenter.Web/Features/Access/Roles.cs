@@ -44,6 +44,8 @@ public static class Policies
     public const string ViewBoard = nameof(ViewBoard);
     public const string LeadIncidents = nameof(LeadIncidents);
     public const string ReadPositions = nameof(ReadPositions);
+    // Sending units: the people at the dispatch desks.
+    public const string Dispatch = nameof(Dispatch);
     // The live hub: incidents or positions; each hub method then checks its own.
     public const string ConnectLive = nameof(ConnectLive);
     // Grid workers' phone numbers: only for the roles that dispatch.

@@ -106,6 +106,7 @@ public class DoorMatrixTests(DoorFixture fixture) : IClassFixture<DoorFixture>
         ["GET /api/grids/at"] = ReadIncidents,
         ["POST /api/incidents/"] = ReportIncidents,
         ["POST /api/incidents/{id:long}/resolve"] = ReportIncidents,
+        ["GET /api/incidents/{id:long}/recommendations"] = Reporting,
         ["GET /api/patrol/units/live"] = ReadPositions,
         ["GET /api/patrol/units/{id:long}/trail"] = ReadPositions,
         ["GET /api/patrol/replay"] = ReadPositions,
