@@ -17,6 +17,10 @@ public sealed record MapOptions
     public string? OnlineTileUrl { get; init; }
 
     public string? OnlineTileAttribution { get; init; }
+
+    // Loads the map's test hooks (wwwroot/map/debug.js): on in Development and the end-to-end tests,
+    // off in production, whose pages then carry no test code.
+    public bool DebugHooks { get; init; }
 }
 
 // The territory as the map draws it: one request with every level, grids carrying their
