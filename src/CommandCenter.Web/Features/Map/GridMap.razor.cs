@@ -75,6 +75,7 @@ public sealed partial class GridMap
             reportStatus = OnLiveStatusChanged.HasDelegate,
             tileUrl = Options.Value.OnlineTileUrl,
             tileAttribution = Options.Value.OnlineTileAttribution,
+            tileDatum = Options.Value.TileDatum,
             // Loads map/debug.js (the end-to-end tests' hooks) only where it is switched on.
             debugHooks = Options.Value.DebugHooks,
             live = new

@@ -7,6 +7,7 @@
 // A new feature adds its layer with layers.add(name, create) below; see map/registry.js.
 /* global L */
 import { createLayerRegistry } from '/map/registry.js';
+import { crsFor } from '/map/datum.js';
 import { connectLive } from '/map/live.js';
 import { createLiveStatus } from '/map/status.js';
 import { createStyle } from '/map/style.js';
@@ -21,6 +22,8 @@ export async function init(element, config, dotnet) {
   const wall = config.mode === 'wall';
   const replay = config.mode === 'replay';
   const map = L.map(element, {
+    // Everything drawn is given in WGS84; on GCJ-02 tiles the CRS shifts it onto them (map/datum.js).
+    crs: crsFor(config.tileDatum),
     zoomSnap: wall ? 0.1 : 0.25,
     attributionControl: !!config.tileUrl,
     // The wall is watched from across the room, never touched.
