@@ -66,7 +66,7 @@ export async function init(element, config, dotnet) {
   }
 
   const debug = config.debugHooks ? await import('/map/debug.js') : null;
-  debug?.attachDebugHooks(element, layers);
+  debug?.attachDebugHooks(element, map, layers);
 
   return {
     ...layers.api(),

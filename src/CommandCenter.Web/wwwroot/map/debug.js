@@ -1,7 +1,8 @@
 // Hooks for the end-to-end tests and the map bench: read-only views of a map's layers on its
-// element (element.ccPatrols, element.ccReplay). Loaded only when Map:DebugHooks is on
+// element (element.ccMap, element.ccPatrols, element.ccReplay). Loaded only when Map:DebugHooks is on
 // (Development and the end-to-end tests), so production pages carry none of them.
-export function attachDebugHooks(element, layers) {
+export function attachDebugHooks(element, map, layers) {
+  element.ccMap = map;
   const patrols = layers.get('patrols');
   if (patrols) element.ccPatrols = patrols.inspect();
   const replay = layers.get('replay');
@@ -9,6 +10,7 @@ export function attachDebugHooks(element, layers) {
 }
 
 export function detachDebugHooks(element) {
+  delete element.ccMap;
   delete element.ccPatrols;
   delete element.ccReplay;
 }
