@@ -11,6 +11,7 @@ import { createHitIndex, buildHitIndex, nearest } from '/map/patrols/hit-index.j
 import { createSprites } from '/map/patrols/sprites.js';
 import { createRaster } from '/map/patrols/raster.js';
 import { warmUpSteps, runWhenIdle } from '/map/patrols/warmup.js';
+import { age, describeUnit, describeCluster, countLabel } from '/map/patrols/labels.js';
 
 const LABEL_ZOOM = 16;
 const ARROW_ZOOM = 15;
@@ -121,7 +122,7 @@ export function createPatrolLayer(map, element, config, onGap) {
     const ratio = window.devicePixelRatio || 1;
     for (const q of list) {
       raster.stampBubble(q, ratio);
-      raster.stampCount(q.count > 999 ? `${Math.round(q.count / 100) / 10}k` : String(q.count), q.x, q.y);
+      raster.stampCount(countLabel(q.count), q.x, q.y);
     }
     return list;
   }
@@ -147,29 +148,14 @@ export function createPatrolLayer(map, element, config, onGap) {
       labelTaken[c] = 1;
       const silent = units.status[k] === SILENT;
       ctx.globalAlpha = silent ? 0.6 : 1;
-      ctx.fillText(silent ? `${units.callsigns[k]} · ${age(units.fixAt[k], now)}` : units.callsigns[k], x, y);
+      ctx.fillText(silent ? `${units.callsigns[k]} · ${age(text, units.fixAt[k], now)}` : units.callsigns[k], x, y);
     }
     ctx.globalAlpha = 1;
   }
 
-  function age(ms, now = Date.now()) {
-    const seconds = Math.max(0, Math.round((now - ms) / 1000));
-    return seconds < 120 ? (text.secondsAgo || '{0}s').replace('{0}', seconds) : (text.minutesAgo || '{0}min').replace('{0}', Math.round(seconds / 60));
-  }
-
-  function describe(k) {
-    const name = units.statusNames[k];
-    const statusText = text.status?.[name] || name;
-    const kindText = text.kind?.[units.kinds[k]] || units.kinds[k];
-    const speedText = Number.isNaN(units.speed[k]) ? '' : ` · ${(units.speed[k] * 3.6).toFixed(0)} km/h`;
-    return textElement(`${units.callsigns[k]} · ${kindText} · ${statusText}${speedText} · ${text.lastFix || ''} ${age(units.fixAt[k])}`);
-  }
-
-  function describeCluster(q) {
-    const parts = [];
-    for (let b = 0; b < STATUSES.length; b++) if (q.counts[b]) parts.push(`${text.status?.[STATUSES[b]] || STATUSES[b]} ${q.counts[b]}`);
-    return textElement(`${q.count} · ${parts.join(' · ')}`);
-  }
+  const describe = k => textElement(describeUnit(text, {
+    callsign: units.callsigns[k], kind: units.kinds[k], status: units.statusNames[k], speed: units.speed[k], fixAt: units.fixAt[k],
+  }));
 
   function apply(update) {
     const started = performance.now();
@@ -194,7 +180,7 @@ export function createPatrolLayer(map, element, config, onGap) {
     const k = nearest(hits, frame.px, frame.py, hoverAt);
     if (k >= 0) { tooltip.setLatLng([units.lat[k], units.lon[k]]).setContent(describe(k)).addTo(map); return; }
     const q = clusterAt(clusterList, hoverAt);
-    if (q) tooltip.setLatLng(map.containerPointToLatLng([q.x, q.y])).setContent(describeCluster(q)).addTo(map);
+    if (q) tooltip.setLatLng(map.containerPointToLatLng([q.x, q.y])).setContent(textElement(describeCluster(text, q))).addTo(map);
     else tooltip.remove();
   }
   const onMouseMove = e => {
