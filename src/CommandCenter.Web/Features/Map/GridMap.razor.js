@@ -19,6 +19,8 @@ import { createWallFocus } from '/map/wall-focus.js';
 import { createReplay } from '/map/replay.js';
 
 export async function init(element, config, dotnet) {
+  // Fetched while the map is built, so that the test hooks cost no extra round trip.
+  const debugHooks = config.debugHooks ? import('/map/debug.js') : Promise.resolve(null);
   const wall = config.mode === 'wall';
   const replay = config.mode === 'replay';
   const map = L.map(element, {
@@ -65,7 +67,7 @@ export async function init(element, config, dotnet) {
     territory.ready.catch(() => {}).then(() => live.open());
   }
 
-  const debug = config.debugHooks ? await import('/map/debug.js') : null;
+  const debug = await debugHooks;
   debug?.attachDebugHooks(element, map, layers);
 
   return {

@@ -55,9 +55,13 @@ export function createPatrolLayer(map, element, config, onGap) {
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   }
 
+  // A batch may arrive before the map has a view (a replay loaded while the territory is still
+  // on its way): there is nothing to draw on until then.
+  let hasView = false;
   function schedule() {
-    if (!frameRequest) frameRequest = requestAnimationFrame(draw);
+    if (hasView && !frameRequest) frameRequest = requestAnimationFrame(draw);
   }
+  map.whenReady(() => { hasView = true; schedule(); });
 
   function updateView() {
     const zoom = map.getZoom();
