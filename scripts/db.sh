@@ -70,6 +70,13 @@ psql_su -d postgres -c "DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN
     CREATE ROLE $role LOGIN CREATEDB PASSWORD '$password';
   END IF; END \$\$;" >&2
+# A second, lesser role for tests of the two-role set-up (README "Database roles"): the app
+# connects as it while $role owns the schema; $role may hand it tables (positions) it owns.
+psql_su -d postgres -c "DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}_app') THEN
+    CREATE ROLE ${role}_app LOGIN PASSWORD '${password}_app';
+  END IF; END \$\$;" >&2
+psql_su -d postgres -c "GRANT ${role}_app TO $role;" >&2
 # Tests drop their databases WITH (FORCE); PostgreSQL 15 refuses to terminate an autovacuum
 # worker busy in one unless the role may signal backends (the worker has no role of its own).
 # The benchmarks CHECKPOINT between measurements, so none pays for the one before.

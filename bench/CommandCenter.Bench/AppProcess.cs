@@ -69,6 +69,10 @@ internal sealed class AppProcess : IAsyncDisposable
                 ["Logging__LogLevel__Default"] = "Warning",
                 ["Access__SeedDemoUsers"] = "true",
                 ["Access__DemoApiKey"] = ApiKey,
+                // The bench measures ingest, not throttling: one key and a few devices post far
+                // beyond the real allowances (the limiters still run for every request).
+                ["RateLimits__OsmAndPerDevice"] = "1000000000",
+                ["RateLimits__ApiPerKey"] = "1000000000",
             },
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;

@@ -358,11 +358,14 @@ internal static class Setup
                 .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(ct);
             var id = unit.GetProperty("id").GetInt64();
             var deviceId = $"bench-{i:00000}";
-            (await http.PostAsJsonAsync("api/admin/patrol/devices", new { deviceId, unitId = id }, ct)).EnsureSuccessStatusCode();
+            (await http.PostAsJsonAsync("api/admin/patrol/devices", new { deviceId, unitId = id, token = TokenOf(deviceId) }, ct)).EnsureSuccessStatusCode();
             units[i] = new Unit(id, deviceId);
         });
         return [.. units];
     }
+
+    // OsmAnd devices need a token; batches come with the API key and need none.
+    public static string TokenOf(string deviceId) => $"{deviceId}-bench-token";
 
     // Fix i goes to unit i % units, 0.1 s after that unit's previous fix.
     public static List<Fix[]> Batches(IReadOnlyList<Unit> units, int fixes, int batch, DateTimeOffset start)
@@ -374,7 +377,7 @@ internal static class Setup
 
     public static List<string> OsmAndUrls(IReadOnlyList<Unit> units, int count, DateTimeOffset start) =>
         [.. Enumerable.Range(0, count).Select(i => string.Create(CultureInfo.InvariantCulture,
-            $"api/osmand?id={units[i % units.Count].DeviceId}&timestamp={start.AddSeconds(i / units.Count).ToUnixTimeSeconds()}&lat={30.2 + i % 97 * 0.001}&lon={120.15 + i % 89 * 0.001}&speed=5&bearing=90"))];
+            $"api/osmand?id={units[i % units.Count].DeviceId}&token={TokenOf(units[i % units.Count].DeviceId)}&timestamp={start.AddSeconds(i / units.Count).ToUnixTimeSeconds()}&lat={30.2 + i % 97 * 0.001}&lon={120.15 + i % 89 * 0.001}&speed=5&bearing=90"))];
 }
 
 internal static class Measure

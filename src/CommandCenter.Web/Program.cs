@@ -26,6 +26,7 @@ builder.Services.AddIncidents(builder.Configuration);
 builder.Services.AddMap(builder.Configuration);
 builder.Services.AddWall(builder.Configuration);
 builder.Services.AddPatrols(builder.Configuration);
+builder.Services.AddCenterRateLimits(builder.Configuration);
 
 var app = builder.Build();
 
@@ -45,6 +46,7 @@ app.UseRouting();
 app.UseCenterLocalization();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseCenterRateLimits();
 app.UseApiRequestGuard();
 app.UseAntiforgery();
 

@@ -9,10 +9,10 @@ public class PatrolAdminTests : BrowserTest
     private static ILocator Input(IPage page, string testId) =>
         page.Locator($":is(input[data-testid={testId}], [data-testid={testId}] input)").First;
 
-    private async Task<int> OsmAndStatusAsync(string deviceId)
+    private async Task<int> OsmAndStatusAsync(string deviceId, string? token = null)
     {
         using var http = new HttpClient { BaseAddress = App.BaseAddress };
-        var response = await http.GetAsync($"api/osmand?id={deviceId}&lat=30.2420&lon=120.1700&timestamp={DateTimeOffset.UtcNow.ToUnixTimeSeconds()}", Ct);
+        var response = await http.GetAsync($"api/osmand?id={deviceId}&token={token}&lat=30.2420&lon=120.1700&timestamp={DateTimeOffset.UtcNow.ToUnixTimeSeconds()}", Ct);
         return (int)response.StatusCode;
     }
 
@@ -32,7 +32,11 @@ public class PatrolAdminTests : BrowserTest
         await page.GetByTestId("register-device").ClickAsync();
         var chip = page.Locator("[data-device-id='e2e-admin-phone']");
         await Assertions.Expect(chip).ToBeVisibleAsync();
-        Assert.Equal(200, await OsmAndStatusAsync("e2e-admin-phone"));
+        // No token entered: one is generated and shown once, inside the URL for the phone.
+        var shown = await page.GetByTestId("device-token-generated").TextContentAsync();
+        var token = System.Text.RegularExpressions.Regex.Match(shown ?? "", "token=([A-Za-z0-9_-]+)").Groups[1].Value;
+        Assert.Equal(400, await OsmAndStatusAsync("e2e-admin-phone"));
+        Assert.Equal(200, await OsmAndStatusAsync("e2e-admin-phone", token));
 
         // A second unit with the same callsign is refused, naming why.
         await Input(page, "unit-callsign").FillAsync("巡E2E管理");
@@ -43,6 +47,6 @@ public class PatrolAdminTests : BrowserTest
         await chip.Locator("button, .mud-chip-close-button").First.ClickAsync();
         await Assertions.Expect(chip).ToHaveCountAsync(0);
         // The device directory caches for Patrol:DeviceCacheTtl, but a removal invalidates it here.
-        Assert.Equal(400, await OsmAndStatusAsync("e2e-admin-phone"));
+        Assert.Equal(400, await OsmAndStatusAsync("e2e-admin-phone", token));
     }
 }

@@ -13,6 +13,8 @@ public class PatrolMapTests : BrowserTest
 
     private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
+    private const string PhoneToken = "e2e-phone-token-0123456789";
+
     [Fact]
     public async Task Fixes_posted_through_the_OsmAnd_endpoint_move_the_unit_on_the_map_canvas()
     {
@@ -21,10 +23,10 @@ public class PatrolMapTests : BrowserTest
         var unit = await (await http.PostAsJsonAsync("api/admin/patrol/units", new { callsign = "巡E2E", kind = "street_patrol" }, Ct))
             .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(Ct);
         var unitId = unit.GetProperty("id").GetInt64();
-        (await http.PostAsJsonAsync("api/admin/patrol/devices", new { deviceId = "e2e-phone", unitId }, Ct)).EnsureSuccessStatusCode();
+        (await http.PostAsJsonAsync("api/admin/patrol/devices", new { deviceId = "e2e-phone", unitId, token = PhoneToken }, Ct)).EnsureSuccessStatusCode();
         var page = await OpenBoardAsync();
 
-        (await http.GetAsync($"api/osmand?id=e2e-phone&lat=30.2420&lon=120.1700&timestamp={DateTimeOffset.UtcNow.ToUnixTimeSeconds()}&bearing=0", Ct)).EnsureSuccessStatusCode();
+        (await http.GetAsync($"api/osmand?id=e2e-phone&token={PhoneToken}&lat=30.2420&lon=120.1700&timestamp={DateTimeOffset.UtcNow.ToUnixTimeSeconds()}&bearing=0", Ct)).EnsureSuccessStatusCode();
         await page.WaitForFunctionAsync($"id => {Map}.ccPatrols.unit(id) !== null", unitId);
 
         // Drawn on the canvas where the unit is: the pixel there is not transparent.
@@ -39,7 +41,7 @@ public class PatrolMapTests : BrowserTest
         Assert.True(painted);
 
         var (lat, lon) = (30.2450, 120.1700); // ~330 m north
-        (await http.GetAsync($"api/osmand?id=e2e-phone&lat={F(lat)}&lon={F(lon)}&timestamp={DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1}", Ct)).EnsureSuccessStatusCode();
+        (await http.GetAsync($"api/osmand?id=e2e-phone&token={PhoneToken}&lat={F(lat)}&lon={F(lon)}&timestamp={DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1}", Ct)).EnsureSuccessStatusCode();
         await page.WaitForFunctionAsync($"id => Math.abs({Map}.ccPatrols.unit(id).lat - {F(lat)}) < 1e-6", unitId);
         Assert.Equal("available", await page.EvaluateAsync<string>($"id => {Map}.ccPatrols.unit(id).status", unitId));
     }

@@ -25,7 +25,7 @@ public class ReplayPageTests : BrowserTest
         var unit = await (await http.PostAsJsonAsync("api/admin/patrol/units", new { callsign, kind = "street_patrol" }, Ct))
             .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(Ct);
         var unitId = unit.GetProperty("id").GetInt64();
-        var deviceId = $"dev-{callsign}";
+        var deviceId = $"dev-replay-{unitId}"; // device ids are ASCII; callsigns need not be
         (await http.PostAsJsonAsync("api/admin/patrol/devices", new { deviceId, unitId }, Ct)).EnsureSuccessStatusCode();
         var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(-25).ToUnixTimeSeconds());
         var fixes = Enumerable.Range(0, 41).Select(i => new { deviceId, time = start.AddSeconds(30 * i), latitude = Lat + i * 0.0002, longitude = Lon, heading = 0, speed = 0.7 });

@@ -113,8 +113,8 @@ public class WallPageTests : IAsyncLifetime
             var unit = await (await http.PostAsJsonAsync("api/admin/patrol/units", new { callsign, kind = "street_patrol" }, ct))
                 .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(ct);
             var unitId = unit.GetProperty("id").GetInt64();
-            (await http.PostAsJsonAsync("api/admin/patrol/devices", new { deviceId = $"wall-{callsign}", unitId }, ct)).EnsureSuccessStatusCode();
-            (await http.GetAsync($"api/osmand?id=wall-{callsign}&lat=30.2420&lon=120.1700&timestamp={at.ToUnixTimeSeconds()}", ct)).EnsureSuccessStatusCode();
+            (await http.PostAsJsonAsync("api/admin/patrol/devices", new { deviceId = $"wall-{callsign}", unitId, token = $"wall-{callsign}-token-0123456789" }, ct)).EnsureSuccessStatusCode();
+            (await http.GetAsync($"api/osmand?id=wall-{callsign}&token=wall-{callsign}-token-0123456789&lat=30.2420&lon=120.1700&timestamp={at.ToUnixTimeSeconds()}", ct)).EnsureSuccessStatusCode();
             return unitId;
         }
         await ReportAsync("A1", now);

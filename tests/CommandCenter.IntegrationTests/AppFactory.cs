@@ -24,6 +24,12 @@ public sealed class AppFactory(string connectionString, Action<IWebHostBuilder>?
         builder.UseSetting("Access:SeedDemoUsers", "true");
         builder.UseSetting("Access:DemoPassword", DemoPassword);
         builder.UseSetting("Access:DemoApiKey", DemoApiKey);
+        // Every test client is one address, one key and the same demo users, and posts many
+        // fixes a second: the real allowances would throttle the suite. RateLimitTests set small ones.
+        builder.UseSetting("RateLimits:SignInPerAddress", "1000000");
+        builder.UseSetting("RateLimits:SignInPerUserName", "1000000");
+        builder.UseSetting("RateLimits:OsmAndPerDevice", "1000000");
+        builder.UseSetting("RateLimits:ApiPerKey", "10000000");
         configure?.Invoke(builder);
     }
 

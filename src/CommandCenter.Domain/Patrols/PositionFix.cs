@@ -49,6 +49,19 @@ public static class FixRules
 {
     public const int MaxDeviceIdLength = 64;
 
+    // Why a device id can never be registered (too long, or a character outside [A-Za-z0-9._:-]),
+    // or null when it could be. Checked before any lookup, so made-up ids cost nothing.
+    public static string? DeviceIdProblem(string deviceId)
+    {
+        if (deviceId.Length is 0 or > MaxDeviceIdLength) return $"A device id has 1 to {MaxDeviceIdLength} characters.";
+        foreach (var c in deviceId)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-'))
+                return "A device id has only the characters A-Z, a-z, 0-9, '.', '_', ':' and '-'.";
+        }
+        return null;
+    }
+
     // Field names are the API's JSON names so that a client can point at the field.
     public static IReadOnlyDictionary<string, string[]> Validate(FixReport report, DateTimeOffset now, FixLimits limits, out PositionFix? fix)
     {

@@ -22,6 +22,7 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
     public DbSet<LiveEventRecord> LiveEvents => Set<LiveEventRecord>();
     public DbSet<LiveStreamCounter> LiveStreams => Set<LiveStreamCounter>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<KioskPairingCode> KioskPairingCodes => Set<KioskPairingCode>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<TimelineEntry> Timeline => Set<TimelineEntry>();
     public DbSet<IncidentTask> IncidentTasks => Set<IncidentTask>();
@@ -39,6 +40,14 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
         {
             e.Property(x => x.DisplayName).HasMaxLength(100);
             e.Property(x => x.UnitCode).HasMaxLength(40);
+        });
+        builder.Entity<KioskPairingCode>(e =>
+        {
+            e.ToTable("kiosk_pairing_codes");
+            e.Property(x => x.CodeHash).HasMaxLength(64);
+            e.Property(x => x.CreatedBy).HasMaxLength(256);
+            e.HasIndex(x => x.CodeHash).IsUnique();
+            e.HasOne<AppUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<ApiKey>(e =>
         {

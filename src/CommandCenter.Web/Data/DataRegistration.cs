@@ -8,6 +8,9 @@ namespace CommandCenter.Web.Data;
 public static class DataRegistration
 {
     public const string ConnectionStringName = "CommandCenter";
+    // Optional: the schema owner, for migrations. Set, the app's own role gets only what it needs
+    // (INSERT and SELECT on audit_log: it cannot rewrite, drop or un-trigger the evidence).
+    public const string OwnerConnectionStringName = "CommandCenterOwner";
 
     public static IServiceCollection AddCommandCenterData(this IServiceCollection services, IConfiguration config)
     {
@@ -24,6 +27,7 @@ public static class DataRegistration
         services.AddDbContextFactory<CommandCenterDb>(o => o
             .UseNpgsql(dataSource, npgsql => npgsql.UseNetTopologySuite())
             .UseSnakeCaseNamingConvention());
+        services.AddSingleton(new DatabaseOwner(config.GetConnectionString(OwnerConnectionStringName) is { Length: > 0 } owner ? owner : null));
         services.AddSingleton<DatabaseMigrator>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigrator>());
         return services;
@@ -34,19 +38,57 @@ public static class DataRegistration
 // (seeding) proceed. Replicas starting together take turns under a session advisory lock, so
 // exactly one migrates and the others find the schema up to date (creating the history table
 // alone races too).
-public sealed class DatabaseMigrator(IDbContextFactory<CommandCenterDb> dbFactory, NpgsqlDataSource dataSource, ILogger<DatabaseMigrator> logger) : IHostedService
+public sealed record DatabaseOwner(string? ConnectionString);
+
+public sealed class DatabaseMigrator(IDbContextFactory<CommandCenterDb> dbFactory, NpgsqlDataSource dataSource, DatabaseOwner owner, ILogger<DatabaseMigrator> logger) : IHostedService
 {
     internal const long LockKey = 0x43_43_4D_49_47_52; // "CCMIGR"
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var held = await StartupLock.TakeAsync(dataSource, LockKey, cancellationToken);
-        await MigrateAsync(cancellationToken);
+        if (owner.ConnectionString is null)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await MigrateAsync(db, cancellationToken);
+            return;
+        }
+        await using (var ownerDb = new CommandCenterDb(new DbContextOptionsBuilder<CommandCenterDb>()
+            .UseNpgsql(owner.ConnectionString, npgsql => npgsql.UseNetTopologySuite()).UseSnakeCaseNamingConvention().Options))
+        {
+            await MigrateAsync(ownerDb, cancellationToken);
+            var appRole = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Username!;
+            await ownerDb.Database.ExecuteSqlRawAsync(AppRoleGrants(appRole), cancellationToken);
+            logger.LogInformation("Migrated as the schema owner; {Role} may read and append to audit_log only", appRole);
+        }
+        // The app's own pool learns the types the owner's migration created.
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken);
+        await conn.ReloadTypesAsync(cancellationToken);
     }
 
-    private async Task MigrateAsync(CancellationToken cancellationToken)
+    // Everything the app does day to day, and not one privilege on the audit log beyond reading
+    // and appending. It owns the position history, whose day partitions it creates and drops.
+    internal static string AppRoleGrants(string appRole)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var role = new NpgsqlCommandBuilder().QuoteIdentifier(appRole);
+        return $"""
+            GRANT USAGE, CREATE ON SCHEMA public TO {role};
+            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
+            GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role};
+            REVOKE ALL ON audit_log FROM {role};
+            GRANT SELECT, INSERT ON audit_log TO {role};
+            ALTER TABLE positions OWNER TO {role};
+            DO $$ DECLARE p regclass; BEGIN
+              FOR p IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'positions'::regclass LOOP
+                EXECUTE format('ALTER TABLE %s OWNER TO %I', p, {Literal(appRole)});
+              END LOOP; END $$;
+            """;
+    }
+
+    private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    private async Task MigrateAsync(CommandCenterDb db, CancellationToken cancellationToken)
+    {
         // Created up front so that reading it on an empty database does not log a failed command.
         await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();

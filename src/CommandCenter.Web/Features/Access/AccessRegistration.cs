@@ -87,6 +87,7 @@ public static class AccessRegistration
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddSingleton<SessionValidator>();
+        services.AddSingleton<KioskPairing>();
         // Cookies, circuits and hub connections all re-check their credential this often.
         services.AddOptions<SecurityStampValidatorOptions>().Configure<Microsoft.Extensions.Options.IOptions<AccessOptions>>((o, access) => o.ValidationInterval = access.Value.RevalidateEvery);
         services.AddSingleton<ApiKeyService>();

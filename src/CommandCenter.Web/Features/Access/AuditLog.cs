@@ -58,6 +58,9 @@ public static class AuditActions
     public const string SignedIn = "user.sign_in";
     public const string SignInFailed = "user.sign_in_failed";
     public const string SignedOut = "user.sign_out";
+    public const string KioskCodeIssued = "kiosk.code_issue";
+    public const string KioskPaired = "kiosk.pair";
+    public const string KioskRevoked = "kiosk.revoke";
     public const string ApiKeyCreated = "api_key.create";
     public const string ApiKeyRevoked = "api_key.revoke";
     public const string PatrolUnitCreated = "patrol.unit_create";

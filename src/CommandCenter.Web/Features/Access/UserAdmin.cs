@@ -9,7 +9,7 @@ public sealed record NewUser(string UserName, string DisplayName, string Role, s
 
 // Administers staff accounts. Each call has its own scope (and so its own DbContext): an admin
 // page's circuit may live for hours.
-public sealed class UserAdmin(IServiceScopeFactory scopes, AuditLog audit, TimeProvider clock)
+public sealed class UserAdmin(IServiceScopeFactory scopes, TimeProvider clock)
 {
     public async Task<IReadOnlyList<UserView>> ListAsync(CancellationToken ct = default)
     {
@@ -31,50 +31,76 @@ public sealed class UserAdmin(IServiceScopeFactory scopes, AuditLog audit, TimeP
         if (string.IsNullOrWhiteSpace(input.UserName)) errors["userName"] = ["A user name is required."];
         if (errors.Count > 0) return errors;
 
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var user = new AppUser { UserName = input.UserName.Trim(), DisplayName = input.DisplayName.Trim(), UnitCode = Roles.NeedsUnit(input.Role) ? input.UnitCode?.Trim() : null };
-        var created = await users.CreateAsync(user, input.Password);
-        if (!created.Succeeded)
-            return created.Errors.GroupBy(e => e.Code.StartsWith("Password", StringComparison.Ordinal) ? "password" : "userName")
-                .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray());
-        await users.AddToRoleAsync(user, input.Role);
-        await audit.WriteAsync(actor, AuditActions.UserCreated, user.UserName, new { input.Role, user.UnitCode });
-        return errors;
+        return await InOneTransactionAsync(async (users, db) =>
+        {
+            var user = new AppUser { UserName = input.UserName.Trim(), DisplayName = input.DisplayName.Trim(), UnitCode = Roles.NeedsUnit(input.Role) ? input.UnitCode?.Trim() : null };
+            var created = await users.CreateAsync(user, input.Password);
+            if (!created.Succeeded)
+                return created.Errors.GroupBy(e => e.Code.StartsWith("Password", StringComparison.Ordinal) ? "password" : "userName")
+                    .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray());
+            Require(await users.AddToRoleAsync(user, input.Role));
+            AuditLog.Add(db, actor, AuditActions.UserCreated, user.UserName, new { input.Role, user.UnitCode }, clock.GetUtcNow());
+            return errors;
+        });
     }
 
-    public async Task SetRoleAsync(string userId, string role, Actor actor)
+    // The old role goes and the new one comes in the same transaction as the audit row: a failure
+    // leaves the user as they were, never without a role or with two.
+    public Task SetRoleAsync(string userId, string role, Actor actor)
     {
         if (!Roles.All.Contains(role)) throw new ArgumentException($"Unknown role '{role}'.", nameof(role));
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var user = await users.FindByIdAsync(userId) ?? throw new KeyNotFoundException(userId);
-        await users.RemoveFromRolesAsync(user, await users.GetRolesAsync(user));
-        await users.AddToRoleAsync(user, role);
-        await users.UpdateSecurityStampAsync(user); // open circuits re-check and drop the old role
-        await audit.WriteAsync(actor, AuditActions.UserRolesChanged, user.UserName, new { role });
+        return InOneTransactionAsync(async (users, db) =>
+        {
+            var user = await users.FindByIdAsync(userId) ?? throw new KeyNotFoundException(userId);
+            Require(await users.RemoveFromRolesAsync(user, await users.GetRolesAsync(user)));
+            Require(await users.AddToRoleAsync(user, role));
+            Require(await users.UpdateSecurityStampAsync(user)); // open sessions re-check and drop the old role
+            AuditLog.Add(db, actor, AuditActions.UserRolesChanged, user.UserName, new { role }, clock.GetUtcNow());
+            return true;
+        });
     }
 
-    public async Task SetLockedAsync(string userId, bool locked, Actor actor)
+    public Task SetLockedAsync(string userId, bool locked, Actor actor) =>
+        InOneTransactionAsync(async (users, db) =>
+        {
+            var user = await users.FindByIdAsync(userId) ?? throw new KeyNotFoundException(userId);
+            Require(await users.SetLockoutEndDateAsync(user, locked ? DateTimeOffset.MaxValue : null));
+            if (!locked) Require(await users.ResetAccessFailedCountAsync(user));
+            Require(await users.UpdateSecurityStampAsync(user));
+            AuditLog.Add(db, actor, locked ? AuditActions.UserLocked : AuditActions.UserUnlocked, user.UserName, new { at = clock.GetUtcNow() }, clock.GetUtcNow());
+            return true;
+        });
+
+    public Task<IReadOnlyList<string>> ResetPasswordAsync(string userId, string password, Actor actor) =>
+        InOneTransactionAsync<IReadOnlyList<string>>(async (users, db) =>
+        {
+            var user = await users.FindByIdAsync(userId) ?? throw new KeyNotFoundException(userId);
+            var token = await users.GeneratePasswordResetTokenAsync(user);
+            var result = await users.ResetPasswordAsync(user, token, password);
+            if (!result.Succeeded) return [.. result.Errors.Select(e => e.Description)];
+            AuditLog.Add(db, actor, AuditActions.UserPasswordReset, user.UserName, null, clock.GetUtcNow());
+            return [];
+        });
+
+    // Identity's store saves on the scope's context; the transaction around it makes the user's
+    // change and its audit row one write. A result that reports errors commits nothing but the answer.
+    private async Task<T> InOneTransactionAsync<T>(Func<UserManager<AppUser>, Data.CommandCenterDb, Task<T>> work)
     {
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var user = await users.FindByIdAsync(userId) ?? throw new KeyNotFoundException(userId);
-        await users.SetLockoutEndDateAsync(user, locked ? DateTimeOffset.MaxValue : null);
-        if (!locked) await users.ResetAccessFailedCountAsync(user);
-        await users.UpdateSecurityStampAsync(user);
-        await audit.WriteAsync(actor, locked ? AuditActions.UserLocked : AuditActions.UserUnlocked, user.UserName, new { at = clock.GetUtcNow() });
+        var db = scope.ServiceProvider.GetRequiredService<Data.CommandCenterDb>();
+        await using var tx = await db.Database.BeginTransactionAsync();
+        var result = await work(users, db);
+        if (db.ChangeTracker.Entries<AuditEntry>().Any(e => e.State == EntityState.Added))
+        {
+            await db.SaveChangesAsync();
+            await tx.CommitAsync();
+        }
+        return result;
     }
 
-    public async Task<IReadOnlyList<string>> ResetPasswordAsync(string userId, string password, Actor actor)
+    private static void Require(IdentityResult result)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var user = await users.FindByIdAsync(userId) ?? throw new KeyNotFoundException(userId);
-        var token = await users.GeneratePasswordResetTokenAsync(user);
-        var result = await users.ResetPasswordAsync(user, token, password);
-        if (!result.Succeeded) return [.. result.Errors.Select(e => e.Description)];
-        await audit.WriteAsync(actor, AuditActions.UserPasswordReset, user.UserName);
-        return [];
+        if (!result.Succeeded) throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
     }
 }

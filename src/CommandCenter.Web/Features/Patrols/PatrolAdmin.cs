@@ -8,7 +8,12 @@ namespace CommandCenter.Web.Features.Patrols;
 
 public sealed record UnitView(long Id, string Callsign, string Kind, string Duty, IReadOnlyList<string> Devices, string? Source = null);
 
-public sealed record DeviceView(string DeviceId, long UnitId, string Callsign, bool HasToken, DateTimeOffset RegisteredAt);
+public sealed record DeviceView(string DeviceId, long UnitId, string Callsign, bool HasToken, DateTimeOffset RegisteredAt)
+{
+    // Only in the answer to a registration that generated the token; never stored or listed.
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Token { get; init; }
+}
 
 public sealed record NewUnit(string? Callsign, string? Kind);
 
@@ -56,9 +61,11 @@ public sealed class PatrolAdmin(IDbContextFactory<CommandCenterDb> dbFactory, De
     public async Task<DeviceView> RegisterDeviceAsync(NewDevice request, Actor actor, CancellationToken ct = default)
     {
         var deviceId = request.DeviceId?.Trim();
-        if (string.IsNullOrEmpty(deviceId) || deviceId.Length > FixRules.MaxDeviceIdLength)
-            throw new PatrolAdminException("deviceId", $"deviceId is required, at most {FixRules.MaxDeviceIdLength} characters.");
+        if (string.IsNullOrEmpty(deviceId)) throw new PatrolAdminException("deviceId", "deviceId is required.");
+        if (FixRules.DeviceIdProblem(deviceId) is { } problem) throw new PatrolAdminException("deviceId", problem);
         if (request.Token is { Length: < 16 }) throw new PatrolAdminException("token", "A device token must be at least 16 characters.");
+        // Without a token a device id alone would be the credential, and ids are printed on phones.
+        var token = request.Token ?? DeviceDirectory.NewToken();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var unit = await db.PatrolUnits.AsNoTracking().FirstOrDefaultAsync(u => u.Id == request.UnitId, ct)
             ?? throw new PatrolAdminException("unitId", $"No unit {request.UnitId}.");
@@ -70,11 +77,12 @@ public sealed class PatrolAdmin(IDbContextFactory<CommandCenterDb> dbFactory, De
         }
         // Re-registering moves a device to another unit (a phone handed over at shift change).
         device.UnitId = unit.Id;
-        device.TokenHash = request.Token is null ? null : DeviceDirectory.HashToken(request.Token);
+        device.TokenHash = DeviceDirectory.HashToken(token);
         AuditLog.Add(db, actor, AuditActions.PatrolDeviceRegistered, $"device/{deviceId}", new { unitId = unit.Id, unit.Callsign, hasToken = device.TokenHash is not null }, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         devices.Invalidate(deviceId);
-        return new DeviceView(device.DeviceId, unit.Id, unit.Callsign, device.TokenHash is not null, device.RegisteredAt);
+        // A generated token is shown this once; only its hash is stored.
+        return new DeviceView(device.DeviceId, unit.Id, unit.Callsign, HasToken: true, device.RegisteredAt) { Token = request.Token is null ? token : null };
     }
 
     public async Task<IReadOnlyList<DeviceView>> DevicesAsync(CancellationToken ct = default)

@@ -51,7 +51,8 @@ public static class PatrolEndpoints
 
         // The OsmAnd protocol as Traccar Client and OsmAnd send it: GET with a query, POST with a
         // query or a form body, or POST application/json. The apps only read the status code.
-        app.MapMethods(OsmAndPath, [HttpMethods.Get, HttpMethods.Post], async (HttpContext http, PositionIngest ingest, TimeProvider clock, CancellationToken ct) =>
+        app.MapMethods(OsmAndPath, [HttpMethods.Get, HttpMethods.Post], async (HttpContext http, PositionIngest ingest, CenterRateLimiters limiters,
+            TimeProvider clock, CancellationToken ct) =>
         {
             var request = http.Request;
             var remote = http.Connection.RemoteIpAddress?.ToString();
@@ -77,15 +78,30 @@ public static class PatrolEndpoints
                 message = OsmAnd.ParseQuery(parameters, clock.GetUtcNow());
             }
 
+            // Ids that could never be registered are refused before any lookup, cache or counter.
+            if (message.DeviceId is { Length: > 0 } deviceId)
+            {
+                if (FixRules.DeviceIdProblem(deviceId) is { } idProblem)
+                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [idProblem] }, title: "The device id is not valid.");
+                // Limited here rather than by the middleware: only the handler has the id of
+                // every form (query, form body, JSON body).
+                using var lease = await limiters.OsmAndByDevice.AcquireAsync(deviceId, 1, ct);
+                if (!lease.IsAcquired)
+                {
+                    await limiters.RejectAsync(http, lease, "Too many fixes from this device");
+                    return Results.Empty;
+                }
+            }
+
             var (outcome, errors) = await ingest.IngestOsmAndAsync(message, isJson ? "json" : "query", remote, ct);
             return outcome switch
             {
                 OsmAndOutcome.Stored or OsmAndOutcome.Duplicate => Results.Ok(),
-                // What Traccar answers: 400 for the query form, 404 for the JSON form.
-                OsmAndOutcome.UnknownDevice => isJson
-                    ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown device", detail: errors.Values.First()[0])
-                    : Results.ValidationProblem(errors, title: "Unknown device"),
-                OsmAndOutcome.Unauthorized => Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Device token required", detail: errors.Values.First()[0]),
+                // What Traccar answers for an unknown device: 400 for the query form, 404 for the
+                // JSON form. A missing or wrong token gets the very same answer.
+                OsmAndOutcome.Refused => isJson
+                    ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Device refused", detail: errors.Values.First()[0])
+                    : Results.ValidationProblem(errors, title: "Device refused"),
                 _ => Results.ValidationProblem(errors, title: "The fix is not valid."),
             };
         }).WithTags("Patrols").DisableAntiforgery()

@@ -41,6 +41,22 @@ public sealed record PatrolOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan DeviceCacheTtl { get; init; } = TimeSpan.FromSeconds(10);
 
+    // Device ids looked up and not found are remembered (for DeviceCacheTtl) up to this many
+    // and this many bytes, so a flood of made-up ids cannot grow memory; the oldest go first.
+    [Range(0, 1_000_000)]
+    public int MaxUnknownDevices { get; init; } = 10_000;
+
+    [Range(0, 256 * 1024 * 1024)]
+    public int MaxUnknownDeviceBytes { get; init; } = 1024 * 1024;
+
+    // At most one "unknown device" log line per interval, with the count of those left out.
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan UnknownDeviceLogInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    // Devices registered without a token (before tokens were required) may report. For labs
+    // only: Production refuses to start with it.
+    public bool AllowDevicesWithoutToken { get; init; }
+
     // A writer stops adding queued requests to its group once it holds this many fixes. Sharing a
     // transaction pays off for single fixes; a gateway's batch already fills a COPY, and taking
     // every queued batch into one group left the other writer, and the parsing of the next

@@ -4,7 +4,10 @@ public static class PatrolRegistration
 {
     public static IServiceCollection AddPatrols(this IServiceCollection services, IConfiguration config)
     {
-        services.AddOptions<PatrolOptions>().Bind(config.GetSection(PatrolOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PatrolOptions>().Bind(config.GetSection(PatrolOptions.Section)).ValidateDataAnnotations()
+            .Validate<IHostEnvironment>((o, env) => !(o.AllowDevicesWithoutToken && env.IsProduction()),
+                "Patrol:AllowDevicesWithoutToken is true in Production: a device id alone would be the credential. Register every device with a token (the admin API generates one) and remove the setting.")
+            .ValidateOnStart();
         services.AddMetrics();
         services.AddSingleton<PatrolMetrics>();
         services.AddSingleton<DeviceDirectory>();

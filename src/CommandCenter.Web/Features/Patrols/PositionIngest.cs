@@ -11,9 +11,35 @@ public enum OsmAndOutcome
 {
     Stored,
     Duplicate,
-    UnknownDevice,
-    Unauthorized,
+    // Unknown device, missing token or wrong token: one outcome, so ids cannot be enumerated.
+    Refused,
     Invalid,
+}
+
+// At most one line per interval; the next line says how many were left out meanwhile.
+public sealed class LogThrottle(TimeSpan interval, TimeProvider clock)
+{
+    private readonly Lock _gate = new();
+    private DateTimeOffset _next = DateTimeOffset.MinValue;
+    private int _suppressed;
+
+    public bool TryEnter(out int suppressed)
+    {
+        lock (_gate)
+        {
+            var now = clock.GetUtcNow();
+            if (now < _next)
+            {
+                _suppressed++;
+                suppressed = 0;
+                return false;
+            }
+            _next = now + interval;
+            suppressed = _suppressed;
+            _suppressed = 0;
+            return true;
+        }
+    }
 }
 
 // Every fix, whatever protocol brought it, goes through here: device lookup, validation against
@@ -29,6 +55,11 @@ public sealed class PositionIngest(
     public const string BatchProtocol = "batch";
     public const string OsmAndProtocol = "osmand";
 
+    public static readonly IReadOnlyDictionary<string, string[]> RefusedErrors =
+        new Dictionary<string, string[]> { ["id"] = ["Unknown device, or a missing or wrong token."] };
+
+    private readonly LogThrottle _refusedLog = new(options.Value.UnknownDeviceLogInterval, clock);
+
     private FixLimits Limits => new() { MaxFutureSkew = options.Value.MaxFutureSkew, MaxAge = options.Value.Retention };
 
     public async Task<BatchResult> IngestBatchAsync(IReadOnlyList<ParsedFix> fixes, CancellationToken ct)
@@ -37,11 +68,14 @@ public sealed class PositionIngest(
         var ids = new HashSet<string>(Math.Min(fixes.Count, 1024), StringComparer.Ordinal);
         foreach (var f in fixes)
         {
-            if (f.Report.DeviceId is { } id) ids.Add(id);
+            // An id that could never be registered is not looked up.
+            if (f.Report.DeviceId is { } id && FixRules.DeviceIdProblem(id) is null) ids.Add(id);
         }
         var misses = new List<string>();
         var known = await devices.FindManyAsync(ids, ct, misses);
-        foreach (var id in misses) logger.LogWarning("Position batch names unknown device {DeviceId}; its fixes are rejected", id);
+        if (misses.Count > 0 && _refusedLog.TryEnter(out var suppressed))
+            logger.LogWarning("Position batch names {Count} unknown device(s), e.g. {DeviceId}; their fixes are rejected ({Suppressed} such lines left out)",
+                misses.Count, misses[0], suppressed);
 
         var now = clock.GetUtcNow();
         var limits = Limits;
@@ -54,6 +88,7 @@ public sealed class PositionIngest(
             var errors = parseErrors.Count > 0 ? new Dictionary<string, string[]>(parseErrors) : null;
             RegisteredDevice? device = null;
             if (string.IsNullOrEmpty(report.DeviceId)) (errors ??= []).TryAdd("deviceId", ["deviceId is required."]);
+            else if (FixRules.DeviceIdProblem(report.DeviceId) is { } idProblem) (errors ??= []).TryAdd("deviceId", [idProblem]);
             else if (!known.TryGetValue(report.DeviceId, out device)) (errors ??= []).TryAdd("deviceId", [$"Unknown device '{report.DeviceId}'; an admin must register it."]);
             PositionFix? fix = null;
             if (errors is null || errors.Keys.All(k => k == "deviceId"))
@@ -87,24 +122,17 @@ public sealed class PositionIngest(
         {
             metrics.Fixes(OsmAndProtocol, "unknown_device");
             logger.LogWarning("OsmAnd {Form} message from {Remote} has no device id; refused", form, remote);
-            return (OsmAndOutcome.UnknownDevice, new Dictionary<string, string[]> { ["id"] = ["id (or deviceid, device_id) is required."] });
+            return (OsmAndOutcome.Refused, new Dictionary<string, string[]> { ["id"] = ["id (or deviceid, device_id) is required."] });
         }
-        var misses = new List<string>();
-        var device = (await devices.FindManyAsync([message.DeviceId], ct, misses)).GetValueOrDefault(message.DeviceId);
-        if (device is null)
+        var device = await devices.FindAsync(message.DeviceId, ct);
+        if (device is null || !device.Accepts(message.Token, options.Value.AllowDevicesWithoutToken))
         {
-            metrics.Fixes(OsmAndProtocol, "unknown_device");
-            // Logged once per cache period per id, not for every retry of a misconfigured phone.
-            if (misses.Count > 0)
-                logger.LogWarning("OsmAnd {Form} fix from unregistered device {DeviceId} ({Remote}) refused; register it under /api/admin/patrol/devices",
-                    form, message.DeviceId, remote);
-            return (OsmAndOutcome.UnknownDevice, new Dictionary<string, string[]> { ["id"] = [$"Unknown device '{message.DeviceId}'."] });
-        }
-        if (!device.Accepts(message.Token))
-        {
-            metrics.Fixes(OsmAndProtocol, "unauthorized");
-            logger.LogWarning("OsmAnd fix from device {DeviceId} ({Remote}) refused: missing or wrong token", message.DeviceId, remote);
-            return (OsmAndOutcome.Unauthorized, new Dictionary<string, string[]> { ["token"] = ["Missing or wrong device token."] });
+            metrics.Fixes(OsmAndProtocol, device is null ? "unknown_device" : "unauthorized");
+            // Throttled: a misconfigured phone retries, a scanner tries thousands of ids.
+            if (_refusedLog.TryEnter(out var suppressed))
+                logger.LogWarning("OsmAnd {Form} fix from device {DeviceId} ({Remote}) refused: {Reason} ({Suppressed} such lines left out)",
+                    form, message.DeviceId, remote, device is null ? "not registered; register it under /api/admin/patrol/devices" : "missing or wrong token", suppressed);
+            return (OsmAndOutcome.Refused, RefusedErrors);
         }
         var errors = new Dictionary<string, string[]>(message.Errors);
         if (errors.Count == 0)

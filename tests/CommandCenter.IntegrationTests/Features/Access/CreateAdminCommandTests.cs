@@ -5,29 +5,13 @@ namespace CommandCenter.IntegrationTests.Features.Access;
 
 // The first admin of a deployment, created from the command line with a password read from
 // standard input (or a file), never from the code or the configuration.
-public class CreateAdminCommandTests : IAsyncLifetime
+public class CreateAdminCommandTests() : OwnAppTest(b => b.UseSetting("Access:SeedDemoUsers", "false"))
 {
     private const string Strong = "Chief#Passw0rd-2026";
-    private TestDatabase _database = default!;
-    private AppFactory _app = default!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync();
-        _app = new AppFactory(_database.ConnectionString, b => b.UseSetting("Access:SeedDemoUsers", "false"));
-        await _app.StartedAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
     private async Task<(int Code, string Output)> RunAsync(string input, params string[] args)
     {
         var output = new StringWriter();
-        var code = await CreateAdminCommand.RunAsync([CreateAdminCommand.Name, .. args], _app.Services, new StringReader(input), output);
+        var code = await CreateAdminCommand.RunAsync([CreateAdminCommand.Name, .. args], App.Services, new StringReader(input), output);
         return (code, output.ToString());
     }
 
@@ -38,7 +22,7 @@ public class CreateAdminCommandTests : IAsyncLifetime
 
         Assert.Equal(1, code);
         Assert.Contains("Refused: password:", output);
-        Assert.Equal(0L, await _database.ScalarAsync<long>("SELECT count(*) FROM \"AspNetUsers\""));
+        Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM \"AspNetUsers\""));
     }
 
     [Fact]
@@ -48,9 +32,9 @@ public class CreateAdminCommandTests : IAsyncLifetime
 
         Assert.Equal(0, code);
         Assert.Contains("Admin 'chief' created", output);
-        Assert.Equal("system|create-admin|user.create|chief", await _database.ScalarAsync<string>(
+        Assert.Equal("system|create-admin|user.create|chief", await Database.ScalarAsync<string>(
             "SELECT actor_kind || '|' || actor_name || '|' || action || '|' || target FROM audit_log WHERE action = 'user.create'"));
-        using var signedIn = await SignIn.AsAsync(_app, "chief", Strong);
+        using var signedIn = await SignIn.AsAsync(App, "chief", Strong);
         Assert.True((await signedIn.GetAsync("/admin/users", TestContext.Current.CancellationToken)).IsSuccessStatusCode);
     }
 
@@ -68,7 +52,7 @@ public class CreateAdminCommandTests : IAsyncLifetime
             Assert.Equal(1, refused);
             Assert.Contains("an admin exists already (chief)", output);
             Assert.Equal(0, forced);
-            Assert.Equal(2L, await _database.ScalarAsync<long>("SELECT count(*) FROM \"AspNetUsers\""));
+            Assert.Equal(2L, await Database.ScalarAsync<long>("SELECT count(*) FROM \"AspNetUsers\""));
         }
         finally
         {

@@ -79,6 +79,7 @@ public class DoorMatrixTests(DoorFixture fixture) : IClassFixture<DoorFixture>
         ["GET /_framework/opaque-redirect"] = Everyone,
         ["GET,POST /account/login"] = Everyone,
         ["GET,POST /account/denied"] = Everyone,
+        ["GET,POST /account/pair"] = Everyone, // the one-time code is the credential
         ["GET,POST /Error"] = Everyone,
         ["GET,POST /not-found"] = Everyone,
         ["GET,POST /api/osmand"] = Everyone, // the registered device id and its token are the credential

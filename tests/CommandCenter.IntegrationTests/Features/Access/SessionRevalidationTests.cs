@@ -9,31 +9,15 @@ namespace CommandCenter.IntegrationTests.Features.Access;
 
 // A hub connection or a circuit lives for a shift; revoking what it stands on must end it soon
 // (here within Access:RevalidateEvery = 1 s), while wrong passwords typed elsewhere must not.
-public class SessionRevalidationTests : IAsyncLifetime
+public class SessionRevalidationTests() : OwnAppTest(b => b.UseSetting("Access:RevalidateEvery", "00:00:01"))
 {
     private static readonly TimeSpan Soon = TimeSpan.FromSeconds(20);
-    private TestDatabase _database = default!;
-    private AppFactory _app = default!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync();
-        _app = new AppFactory(_database.ConnectionString, b => b.UseSetting("Access:RevalidateEvery", "00:00:01"));
-        await _app.StartedAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
     private async Task<(HubConnection Connection, Task Closed)> ConnectAsync(string? apiKey = null, string? cookie = null)
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(_app.Server.BaseAddress, LiveHubContract.Path), o =>
+            .WithUrl(new Uri(App.Server.BaseAddress, LiveHubContract.Path), o =>
             {
-                o.HttpMessageHandlerFactory = _ => _app.Server.CreateHandler();
+                o.HttpMessageHandlerFactory = _ => App.Server.CreateHandler();
                 if (apiKey is not null) o.Headers[ApiKeyAuthenticationHandler.Header] = apiKey;
                 if (cookie is not null) o.Headers["Cookie"] = cookie;
             })
@@ -47,7 +31,7 @@ public class SessionRevalidationTests : IAsyncLifetime
 
     private async Task TwoMoreSweepsAsync()
     {
-        var guard = _app.Services.GetRequiredService<LiveConnectionGuard>();
+        var guard = App.Services.GetRequiredService<LiveConnectionGuard>();
         var target = guard.Sweeps + 2;
         while (guard.Sweeps < target) await Task.Delay(50, TestContext.Current.CancellationToken);
     }
@@ -55,7 +39,7 @@ public class SessionRevalidationTests : IAsyncLifetime
     [Fact]
     public async Task Revoking_an_api_key_closes_its_open_hub_connection()
     {
-        var keys = _app.Services.GetRequiredService<ApiKeyService>();
+        var keys = App.Services.GetRequiredService<ApiKeyService>();
         var key = await keys.CreateAsync("gateway", [Scopes.IncidentsRead], Actor.System("test"), ct: TestContext.Current.CancellationToken);
         var (connection, closed) = await ConnectAsync(apiKey: key.Secret);
         await using var _ = connection;
@@ -68,9 +52,9 @@ public class SessionRevalidationTests : IAsyncLifetime
     [Fact]
     public async Task Demoting_a_user_closes_their_open_hub_connection()
     {
-        var (connection, closed) = await ConnectAsync(cookie: await SignIn.CookieAsync(_app, "duty"));
+        var (connection, closed) = await ConnectAsync(cookie: await SignIn.CookieAsync(App, "duty"));
         await using var _ = connection;
-        var users = _app.Services.GetRequiredService<UserAdmin>();
+        var users = App.Services.GetRequiredService<UserAdmin>();
         var duty = (await users.ListAsync(TestContext.Current.CancellationToken)).Single(u => u.UserName == "duty");
 
         await users.SetRoleAsync(duty.Id, Roles.Responder, Actor.System("test"));
@@ -81,12 +65,12 @@ public class SessionRevalidationTests : IAsyncLifetime
     [Fact]
     public async Task Five_wrong_passwords_lock_new_sign_ins_but_never_end_the_walls_open_session()
     {
-        var cookie = await SignIn.CookieAsync(_app, "wall");
+        var cookie = await SignIn.CookieAsync(App, "wall");
         var (connection, closed) = await ConnectAsync(cookie: cookie);
         await using var _ = connection;
-        using (var stranger = _app.CreateClient())
+        using (var stranger = App.CreateClient())
             for (var i = 0; i < 5; i++) await SignIn.TryAsync(stranger, "wall", "wrong-password");
-        await using (var scope = _app.Services.CreateAsyncScope())
+        await using (var scope = App.Services.CreateAsyncScope())
         {
             var manager = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
             Assert.True(await manager.IsLockedOutAsync((await manager.FindByNameAsync("wall"))!));
@@ -96,7 +80,7 @@ public class SessionRevalidationTests : IAsyncLifetime
 
         Assert.False(closed.IsCompleted);
         await connection.InvokeAsync<LiveCatchUp>(nameof(LiveHub.Join), LiveStreams.Incidents, 0L, TestContext.Current.CancellationToken);
-        using var wall = _app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var wall = App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
         wall.DefaultRequestHeaders.Add("Cookie", cookie);
         Assert.Equal(System.Net.HttpStatusCode.OK, (await wall.GetAsync("/wall", TestContext.Current.CancellationToken)).StatusCode);
     }
@@ -104,8 +88,8 @@ public class SessionRevalidationTests : IAsyncLifetime
     [Fact]
     public async Task An_admin_lock_ends_the_session_where_wrong_passwords_do_not()
     {
-        var users = _app.Services.GetRequiredService<UserAdmin>();
-        var (connection, closed) = await ConnectAsync(cookie: await SignIn.CookieAsync(_app, "leader"));
+        var users = App.Services.GetRequiredService<UserAdmin>();
+        var (connection, closed) = await ConnectAsync(cookie: await SignIn.CookieAsync(App, "leader"));
         await using var _ = connection;
         var leader = (await users.ListAsync(TestContext.Current.CancellationToken)).Single(u => u.UserName == "leader");
 

@@ -20,7 +20,7 @@ public class DemoPatrolFeedTests(AppFixture fixture) : IClassFixture<AppFixture>
             .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<UnitView>(Ct);
         var realWithDevice = await (await admin.PostAsJsonAsync("/api/admin/patrol/units", new { callsign = "真实二组", kind = "vehicle" }, Ct))
             .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<UnitView>(Ct);
-        (await admin.PostAsJsonAsync("/api/admin/patrol/devices", new { deviceId = "demo-0002", unitId = realWithDevice!.Id }, Ct)).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/admin/patrol/devices", new { deviceId = "demo-0002", unitId = realWithDevice!.Id, token = "the-real-device-token" }, Ct)).EnsureSuccessStatusCode();
         var feed = ActivatorUtilities.CreateInstance<DemoPatrolFeed>(fixture.App.Services, Options.Create(new PatrolDemoOptions { Enabled = true, PatrolUnits = 3 }));
 
         var (units, token) = await feed.EnsureUnitsAsync(3, new Random(1), Ct);
@@ -31,7 +31,7 @@ public class DemoPatrolFeedTests(AppFixture fixture) : IClassFixture<AppFixture>
         await using var db = fixture.App.CreateDb();
         var devices = await db.PatrolDevices.AsNoTracking().ToDictionaryAsync(d => d.DeviceId, Ct);
         Assert.Equal(realWithDevice.Id, devices["demo-0002"].UnitId);
-        Assert.Null(devices["demo-0002"].TokenHash);
+        Assert.Equal(DeviceDirectory.HashToken("the-real-device-token"), devices["demo-0002"].TokenHash); // not re-keyed
         Assert.DoesNotContain("demo-0001", devices.Keys);
         Assert.NotNull(devices["demo-0003"].TokenHash);
         Assert.NotEqual(DeviceDirectory.HashToken(token), devices["demo-0003"].TokenHash); // re-keyed by the second start

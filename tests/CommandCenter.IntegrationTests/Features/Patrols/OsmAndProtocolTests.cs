@@ -1,6 +1,10 @@
 using Microsoft.AspNetCore.Hosting;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json.Nodes;
+using CommandCenter.Web.Features.Patrols;
+using Microsoft.Extensions.DependencyInjection;
 using static CommandCenter.IntegrationTests.Features.Patrols.PatrolTestData;
 
 namespace CommandCenter.IntegrationTests.Features.Patrols;
@@ -34,7 +38,7 @@ public class OsmAndQueuedAckTests(AppFixture fixture) : IClassFixture<AppFixture
         var http = fixture.App.CreateApiClient();
         var (unitId, deviceId) = await RegisterAsync(http);
 
-        var response = await http.GetAsync($"/api/osmand?id={deviceId}&lat={Num(Lat)}&lon={Num(Lon)}&timestamp={Unix(DateTimeOffset.UtcNow.AddSeconds(-1))}",
+        var response = await http.GetAsync(OsmAndUrl(deviceId, $"lat={Num(Lat)}&lon={Num(Lon)}&timestamp={Unix(DateTimeOffset.UtcNow.AddSeconds(-1))}"),
             TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -60,7 +64,7 @@ public class OsmAndProtocolTests(CommittedAckFixture fixture) : IClassFixture<Co
         var (unitId, deviceId) = await RegisterAsync(_http);
         var at = DateTimeOffset.UtcNow.AddSeconds(-3);
 
-        var response = await _http.GetAsync($"/api/osmand?id={deviceId}&timestamp={Unix(at)}&lat={Lat}&lon={Lon}&speed=10&bearing=90&batt=80", Ct);
+        var response = await _http.GetAsync(OsmAndUrl(deviceId, $"timestamp={Unix(at)}&lat={Lat}&lon={Lon}&speed=10&bearing=90&batt=80"), Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(1, await HistoryCountAsync(unitId));
@@ -74,7 +78,7 @@ public class OsmAndProtocolTests(CommittedAckFixture fixture) : IClassFixture<Co
         var (unitId, deviceId) = await RegisterAsync(_http);
         var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["deviceid"] = deviceId, ["location"] = $"{Lat},{Lon}", ["timestamp"] = DateTimeOffset.UtcNow.AddSeconds(-2).ToString("O"), ["heading"] = "45",
+            ["deviceid"] = deviceId, ["token"] = TokenOf(deviceId), ["location"] = $"{Lat},{Lon}", ["timestamp"] = DateTimeOffset.UtcNow.AddSeconds(-2).ToString("O"), ["heading"] = "45",
         });
 
         var response = await _http.PostAsync("/api/osmand", form, Ct);
@@ -88,7 +92,7 @@ public class OsmAndProtocolTests(CommittedAckFixture fixture) : IClassFixture<Co
     {
         var (unitId, deviceId) = await RegisterAsync(_http);
 
-        var response = await _http.PostAsync($"/api/osmand?id={deviceId}&lat={Lat}&lon={Lon}&timestamp={Unix(DateTimeOffset.UtcNow) + "000"}", null, Ct);
+        var response = await _http.PostAsync(OsmAndUrl(deviceId, $"lat={Lat}&lon={Lon}&timestamp={Unix(DateTimeOffset.UtcNow) + "000"}"), null, Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(1, await HistoryCountAsync(unitId));
@@ -103,46 +107,120 @@ public class OsmAndProtocolTests(CommittedAckFixture fixture) : IClassFixture<Co
              "is_moving":true,"battery":{"level":0.55,"is_charging":true},"activity":{"type":"on_foot"}},"device_id":"{{{deviceId}}}"}
             """;
 
-        var response = await _http.PostAsync("/api/osmand", new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+        var response = await _http.PostAsync($"/api/osmand?token={TokenOf(deviceId)}", new StringContent(json, Encoding.UTF8, "application/json"), Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(55, await fixture.Database.ScalarAsync<double>($"SELECT round(battery)::float8 FROM positions WHERE unit_id = {unitId}"));
     }
 
     [Fact]
-    public async Task An_unknown_device_gets_400_on_the_query_form_and_404_on_the_JSON_form_and_never_creates_a_unit()
+    public async Task An_unknown_device_a_missing_token_and_a_wrong_token_get_the_same_answer_and_never_create_a_unit()
     {
         var units = await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM patrol_units");
-        var json = $$"""
-            {"device_id":"nobody-{{Guid.NewGuid():N}}","location":{"timestamp":"{{DateTimeOffset.UtcNow:O}}","coords":{"latitude":30.24,"longitude":120.17} } }
+        var (unitId, deviceId) = await RegisterAsync(_http);
+        var fix = $"lat={Lat}&lon={Lon}&timestamp={Unix(DateTimeOffset.UtcNow)}";
+        string Json(string id) => $$"""
+            {"device_id":"{{id}}","location":{"timestamp":"{{DateTimeOffset.UtcNow:O}}","coords":{"latitude":30.24,"longitude":120.17} } }
             """;
+        Task<HttpResponseMessage> PostJson(string id, string? token) =>
+            _http.PostAsync($"/api/osmand{(token is null ? "" : $"?token={token}")}", new StringContent(Json(id), Encoding.UTF8, "application/json"), Ct);
 
-        var query = await _http.GetAsync($"/api/osmand?id=nobody-{Guid.NewGuid():N}&lat={Lat}&lon={Lon}", Ct);
-        var form = await _http.PostAsync("/api/osmand", new FormUrlEncodedContent(new Dictionary<string, string> { ["id"] = "nobody", ["lat"] = "30", ["lon"] = "120" }), Ct);
-        var body = await _http.PostAsync("/api/osmand", new StringContent(json, Encoding.UTF8, "application/json"), Ct);
-        var noId = await _http.GetAsync($"/api/osmand?lat={Lat}&lon={Lon}", Ct);
+        var queries = new[]
+        {
+            await _http.GetAsync($"/api/osmand?id=nobody-{Guid.NewGuid():N}&token={TokenOf("nobody")}&{fix}", Ct),
+            await _http.GetAsync($"/api/osmand?id={deviceId}&{fix}", Ct),
+            await _http.GetAsync($"/api/osmand?id={deviceId}&token=not-the-token-at-all&{fix}", Ct),
+            await _http.PostAsync("/api/osmand", new FormUrlEncodedContent(new Dictionary<string, string> { ["id"] = deviceId, ["token"] = "wrong-wrong-wrong-wrong", ["lat"] = "30", ["lon"] = "120" }), Ct),
+        };
+        var jsons = new[] { await PostJson($"nobody-{Guid.NewGuid():N}", "some-token-0123456789"), await PostJson(deviceId, null), await PostJson(deviceId, "not-the-token-at-all") };
 
-        Assert.Equal(HttpStatusCode.BadRequest, query.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, form.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, body.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, noId.StatusCode);
-        Assert.Equal(units, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM patrol_units"));
+        Assert.All(queries, r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
+        Assert.All(jsons, r => Assert.Equal(HttpStatusCode.NotFound, r.StatusCode));
+        Assert.Single((await Task.WhenAll(queries.Select(BodyWithoutTraceAsync))).Distinct());
+        Assert.Single((await Task.WhenAll(jsons.Select(BodyWithoutTraceAsync))).Distinct());
+        Assert.Equal(0, await HistoryCountAsync(unitId));
+        Assert.Equal(units + 1, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM patrol_units"));
     }
 
     [Fact]
-    public async Task A_device_with_a_token_must_present_it()
+    public async Task A_fix_without_a_device_id_is_refused()
+    {
+        var response = await _http.GetAsync($"/api/osmand?lat={Lat}&lon={Lon}", Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_device_registered_with_its_token_reports_with_it()
     {
         var (unitId, deviceId) = await RegisterAsync(_http, token: "a-long-enough-device-token");
-        var fix = $"/api/osmand?id={deviceId}&lat={Lat}&lon={Lon}&timestamp={Unix(DateTimeOffset.UtcNow)}";
 
-        var without = await _http.GetAsync(fix, Ct);
-        var wrong = await _http.GetAsync(fix + "&token=not-the-token-at-all", Ct);
-        var right = await _http.GetAsync(fix + "&token=a-long-enough-device-token", Ct);
+        var right = await _http.GetAsync($"/api/osmand?id={deviceId}&lat={Lat}&lon={Lon}&timestamp={Unix(DateTimeOffset.UtcNow)}&token=a-long-enough-device-token", Ct);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
         Assert.Equal(1, await HistoryCountAsync(unitId));
+    }
+
+    [Fact]
+    public async Task A_device_registered_without_a_token_gets_one_generated_and_shown_only_in_the_answer()
+    {
+        var (unitId, _) = await RegisterAsync(_http);
+        var deviceId = $"gen-{Guid.NewGuid():N}";
+
+        var registered = await (await _http.PostAsJsonAsync("/api/admin/patrol/devices", new { deviceId, unitId }, Ct))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<DeviceView>(Ct);
+        var listed = await _http.GetStringAsync("/api/admin/patrol/devices", Ct);
+        var without = await _http.GetAsync($"/api/osmand?id={deviceId}&lat={Lat}&lon={Lon}", Ct);
+        var with = await _http.GetAsync($"/api/osmand?id={deviceId}&lat={Lat}&lon={Lon}&token={Uri.EscapeDataString(registered!.Token!)}", Ct);
+
+        Assert.True(registered.HasToken);
+        Assert.True(registered.Token!.Length >= 16);
+        Assert.DoesNotContain(registered.Token, listed, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, without.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, with.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_device_stored_without_a_token_is_refused_by_default()
+    {
+        var (unitId, deviceId) = await RegisterAsync(_http);
+        await fixture.Database.ExecuteAsync($"UPDATE patrol_devices SET token_hash = NULL WHERE device_id = '{deviceId}'");
+        fixture.App.Services.GetRequiredService<DeviceDirectory>().Invalidate(deviceId);
+
+        var response = await _http.GetAsync($"/api/osmand?id={deviceId}&lat={Lat}&lon={Lon}", Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0, await HistoryCountAsync(unitId));
+    }
+
+    [Theory]
+    [InlineData("an id with spaces")]
+    [InlineData("dev/1")]
+    [InlineData("dév-1")]
+    [InlineData("x' OR '1'='1")]
+    [InlineData("0123456789012345678901234567890123456789012345678901234567890123456789")] // 70 characters
+    public async Task A_device_id_too_long_or_with_other_characters_gets_400_naming_id_before_any_lookup(string deviceId)
+    {
+        var directory = fixture.App.Services.GetRequiredService<DeviceDirectory>();
+        var (lookups, unknown) = (directory.Lookups, directory.Unknown.Count);
+
+        var query = await _http.GetAsync($"/api/osmand?id={Uri.EscapeDataString(deviceId)}&lat={Lat}&lon={Lon}", Ct);
+        var json = await _http.PostAsync("/api/osmand", JsonContent.Create(new { device_id = deviceId, location = new { coords = new { latitude = Lat, longitude = Lon } } }), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, query.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, json.StatusCode);
+        Assert.Contains("\"id\"", await query.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Contains("\"id\"", await json.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(lookups, directory.Lookups);
+        Assert.Equal(unknown, directory.Unknown.Count);
+    }
+
+    // Problem bodies carry a per-request trace id; everything else must match.
+    private static async Task<string> BodyWithoutTraceAsync(HttpResponseMessage response)
+    {
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!.AsObject();
+        body.Remove("traceId");
+        return body.ToJsonString();
     }
 
     [Theory]
@@ -154,7 +232,7 @@ public class OsmAndProtocolTests(CommittedAckFixture fixture) : IClassFixture<Co
     {
         var (unitId, deviceId) = await RegisterAsync(_http);
 
-        var response = await _http.GetAsync($"/api/osmand?id={deviceId}&{query}", Ct);
+        var response = await _http.GetAsync(OsmAndUrl(deviceId, query), Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains($"\"{field}\"", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);

@@ -36,7 +36,7 @@ public class PatrolLiveTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     private static async Task PostFixAsync(HttpClient http, string deviceId, DateTimeOffset at, double lat = Lat, double lon = Lon) =>
-        (await http.GetAsync($"/api/osmand?id={deviceId}&timestamp={at.ToUnixTimeMilliseconds()}&lat={Num(lat)}&lon={Num(lon)}&bearing=90")).EnsureSuccessStatusCode();
+        (await http.GetAsync(OsmAndUrl(deviceId, $"timestamp={at.ToUnixTimeMilliseconds()}&lat={Num(lat)}&lon={Num(lon)}&bearing=90"))).EnsureSuccessStatusCode();
 
     [Fact]
     public async Task A_map_client_gets_a_snapshot_then_only_the_units_that_moved()

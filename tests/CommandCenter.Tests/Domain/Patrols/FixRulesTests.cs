@@ -108,3 +108,22 @@ public class FixRulesTests
         Assert.Null(fix.Speed);
     }
 }
+
+public class DeviceIdRulesTests
+{
+    [Theory]
+    [InlineData("860123456789012")]
+    [InlineData("dev-1.a_b:C")]
+    [InlineData("0123456789012345678901234567890123456789012345678901234567890123")] // 64
+    public void Ids_of_up_to_64_letters_digits_and_dot_underscore_colon_dash_are_allowed(string id) =>
+        Assert.Null(FixRules.DeviceIdProblem(id));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("01234567890123456789012345678901234567890123456789012345678901234")] // 65
+    [InlineData("with space")]
+    [InlineData("slash/1")]
+    [InlineData("dév")]
+    [InlineData("<script>")]
+    public void Other_ids_are_refused(string id) => Assert.NotNull(FixRules.DeviceIdProblem(id));
+}
