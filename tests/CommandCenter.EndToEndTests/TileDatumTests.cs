@@ -9,6 +9,8 @@ public class TileDatumTests : BrowserTest
 {
     private const string Map = "document.querySelector('[data-testid=map]')";
 
+    private const string PhoneToken = "gcj-phone-token-0123456789";
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     protected override Task<RunningApp> StartAppAsync() =>
@@ -43,11 +45,11 @@ public class TileDatumTests : BrowserTest
         var unit = await (await http.PostAsJsonAsync("api/admin/patrol/units", new { callsign = "巡GCJ", kind = "street_patrol" }, Ct))
             .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(Ct);
         var unitId = unit.GetProperty("id").GetInt64();
-        (await http.PostAsJsonAsync("api/admin/patrol/devices", new { deviceId = "gcj-phone", unitId }, Ct)).EnsureSuccessStatusCode();
+        (await http.PostAsJsonAsync("api/admin/patrol/devices", new { deviceId = "gcj-phone", unitId, token = PhoneToken }, Ct)).EnsureSuccessStatusCode();
         var page = await OpenBoardAsync();
         var incident = await PostIncidentAsync("fire", "同一地点", 30.2420, 120.1700);
         var incidentId = incident.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture);
-        (await http.GetAsync($"api/osmand?id=gcj-phone&lat=30.2420&lon=120.1700&timestamp={DateTimeOffset.UtcNow.ToUnixTimeSeconds()}", Ct)).EnsureSuccessStatusCode();
+        (await http.GetAsync($"api/osmand?id=gcj-phone&token={PhoneToken}&lat=30.2420&lon=120.1700&timestamp={DateTimeOffset.UtcNow.ToUnixTimeSeconds()}", Ct)).EnsureSuccessStatusCode();
         await page.WaitForFunctionAsync($"id => {Map}.ccPatrols.unit(id) !== null", unitId);
         var marker = page.Locator($"path.cc-incident-{incidentId}");
         await marker.WaitForAsync();
