@@ -142,6 +142,7 @@ export function createPatrolLayer(map, element, config, onGap) {
     ctx.fillStyle = '#e2f0ff';
     const now = Date.now();
     const { drawn, px, py } = frame;
+    const { status, callsigns, fixAt } = units;
     for (let i = 0; i < frame.individuals; i++) {
       const k = drawn[i];
       const x = px[k] + radius + 4;
@@ -150,9 +151,9 @@ export function createPatrolLayer(map, element, config, onGap) {
       const c = Math.floor(x / LABEL_CELL_W) + Math.floor(y / LABEL_CELL_H) * cols;
       if (labelTaken[c]) continue;
       labelTaken[c] = 1;
-      const silent = units.status[k] === SILENT;
+      const silent = status[k] === SILENT;
       ctx.globalAlpha = silent ? 0.6 : 1;
-      ctx.fillText(silent ? `${units.callsigns[k]} · ${age(text, units.fixAt[k], now)}` : units.callsigns[k], x, y);
+      ctx.fillText(silent ? `${callsigns[k]} · ${age(text, fixAt[k], now)}` : callsigns[k], x, y);
     }
     ctx.globalAlpha = 1;
   }

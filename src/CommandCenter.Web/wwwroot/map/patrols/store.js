@@ -30,20 +30,19 @@ const num = v => (v === null || v === undefined ? NaN : v);
 export function createUnitStore({ project = mercator, onGap = () => {} } = {}) {
   const slots = new Map(); // id → slot
   const xy = new Float64Array(2);
-  const u = {
-    n: 0, cap: 0, seq: -1,
-    ids: null, wx: null, wy: null, lat: null, lon: null, heading: null, headingBucket: null,
-    speed: null, fixAt: null, status: null, vehicle: null,
-    callsigns: [], kinds: [], statusNames: [],
-  };
+  // Closure variables rather than fields: put() runs per unit per batch, and a cold first
+  // snapshot of thousands of units is measurably slower through property loads.
+  let n = 0, cap = 0, seq = -1;
+  let ids, wx, wy, lat, lon, heading, headingBucket, speed, fixAt, status, vehicle;
+  let callsigns = [], kinds = [], statusNames = [];
 
   function grow(size) {
-    const copy = (Type, old) => { const a = new Type(size); if (old) a.set(old.subarray(0, u.n)); return a; };
-    u.ids = copy(Float64Array, u.ids); u.wx = copy(Float64Array, u.wx); u.wy = copy(Float64Array, u.wy);
-    u.lat = copy(Float64Array, u.lat); u.lon = copy(Float64Array, u.lon); u.heading = copy(Float32Array, u.heading);
-    u.headingBucket = copy(Uint8Array, u.headingBucket); u.speed = copy(Float32Array, u.speed);
-    u.fixAt = copy(Float64Array, u.fixAt); u.status = copy(Uint8Array, u.status); u.vehicle = copy(Uint8Array, u.vehicle);
-    u.cap = size;
+    const copy = (Type, old) => { const a = new Type(size); if (old) a.set(old.subarray(0, n)); return a; };
+    ids = copy(Float64Array, ids); wx = copy(Float64Array, wx); wy = copy(Float64Array, wy);
+    lat = copy(Float64Array, lat); lon = copy(Float64Array, lon); heading = copy(Float32Array, heading);
+    headingBucket = copy(Uint8Array, headingBucket); speed = copy(Float32Array, speed);
+    fixAt = copy(Float64Array, fixAt); status = copy(Uint8Array, status); vehicle = copy(Uint8Array, vehicle);
+    cap = size;
   }
   grow(1024);
 
@@ -55,31 +54,31 @@ export function createUnitStore({ project = mercator, onGap = () => {} } = {}) {
     let k = slots.get(id);
     const fresh = k === undefined;
     if (fresh) {
-      if (u.n === u.cap) grow(u.cap * 2);
-      k = u.n++;
+      if (n === cap) grow(cap * 2);
+      k = n++;
       slots.set(id, k);
-      u.ids[k] = id;
+      ids[k] = id;
     }
     const s = wire ? x[3] : x.status;
     const kind = wire ? x[2] : x.kind;
     const la = wire ? x[4] : x.lat;
     const lo = wire ? x[5] : x.lon;
     const h = num(wire ? x[6] : x.heading);
-    u.callsigns[k] = wire ? x[1] : x.callsign;
-    u.kinds[k] = kind;
-    u.statusNames[k] = s;
-    u.status[k] = STATUS_INDEX.get(s) ?? OTHER;
-    u.vehicle[k] = kind === 'vehicle' ? 1 : 0;
-    u.speed[k] = num(wire ? x[7] : x.speed);
-    u.fixAt[k] = wire ? x[8] : Date.parse(x.fixAt);
-    if (fresh || la !== u.lat[k] || lo !== u.lon[k]) {
-      u.lat[k] = la; u.lon[k] = lo;
+    callsigns[k] = wire ? x[1] : x.callsign;
+    kinds[k] = kind;
+    statusNames[k] = s;
+    status[k] = STATUS_INDEX.get(s) ?? OTHER;
+    vehicle[k] = kind === 'vehicle' ? 1 : 0;
+    speed[k] = num(wire ? x[7] : x.speed);
+    fixAt[k] = wire ? x[8] : Date.parse(x.fixAt);
+    if (fresh || la !== lat[k] || lo !== lon[k]) {
+      lat[k] = la; lon[k] = lo;
       project(la, lo, xy);
-      u.wx[k] = xy[0]; u.wy[k] = xy[1];
+      wx[k] = xy[0]; wy[k] = xy[1];
     }
-    if (fresh || h !== u.heading[k]) {
-      u.heading[k] = h;
-      u.headingBucket[k] = headingBucketOf(h);
+    if (fresh || h !== heading[k]) {
+      heading[k] = h;
+      headingBucket[k] = headingBucketOf(h);
     }
   }
 
@@ -87,21 +86,30 @@ export function createUnitStore({ project = mercator, onGap = () => {} } = {}) {
   function apply(update) {
     if (update.snapshot) {
       slots.clear();
-      u.n = 0;
-      u.callsigns = []; u.kinds = []; u.statusNames = [];
-      u.seq = update.seq;
-    } else if (update.seq <= u.seq) {
+      n = 0;
+      callsigns = []; kinds = []; statusNames = [];
+      seq = update.seq;
+    } else if (update.seq <= seq) {
       return true; // already in the snapshot
-    } else if (u.seq >= 0 && update.seq !== u.seq + 1) {
+    } else if (seq >= 0 && update.seq !== seq + 1) {
       onGap();
       return false;
     } else {
-      u.seq = update.seq;
+      seq = update.seq;
     }
     const list = update.units;
     for (let i = 0; i < list.length; i++) put(list[i]);
     return true;
   }
+
+  // What a frame and the layer read: the current arrays (a grow replaces them).
+  const u = {
+    get n() { return n; }, get cap() { return cap; }, get seq() { return seq; },
+    get ids() { return ids; }, get wx() { return wx; }, get wy() { return wy; }, get lat() { return lat; }, get lon() { return lon; },
+    get heading() { return heading; }, get headingBucket() { return headingBucket; }, get speed() { return speed; },
+    get fixAt() { return fixAt; }, get status() { return status; }, get vehicle() { return vehicle; },
+    get callsigns() { return callsigns; }, get kinds() { return kinds; }, get statusNames() { return statusNames; },
+  };
 
   // The unit in slot k as plain data.
   function view(k) {
