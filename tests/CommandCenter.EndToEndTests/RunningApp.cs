@@ -85,6 +85,8 @@ public sealed class RunningApp : IAsyncDisposable
                 ["Access__SeedDemoUsers"] = "true",
                 ["Access__DemoPassword"] = DemoPassword,
                 ["Access__DemoApiKey"] = DemoApiKey,
+                // The tests read the map's layers through map/debug.js.
+                ["Map__DebugHooks"] = "true",
             },
         };
         foreach (var (key, value) in _settings) start.Environment[key] = value;

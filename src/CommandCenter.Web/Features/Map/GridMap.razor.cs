@@ -75,8 +75,18 @@ public sealed partial class GridMap
             reportStatus = OnLiveStatusChanged.HasDelegate,
             tileUrl = Options.Value.OnlineTileUrl,
             tileAttribution = Options.Value.OnlineTileAttribution,
-            hubPath = LiveHubContract.Path,
-            stream = LiveStreams.Incidents,
+            tileDatum = Options.Value.TileDatum,
+            // Loads map/debug.js (the end-to-end tests' hooks) only where it is switched on.
+            debugHooks = Options.Value.DebugHooks,
+            live = new
+            {
+                hubPath = LiveHubContract.Path,
+                join = LiveHubContract.Join,
+                eventMethod = LiveHubContract.EventMethod,
+                stream = LiveStreams.Incidents,
+                joinPositions = LiveHubContract.JoinPositions,
+                positionsMethod = LiveHubContract.PositionsMethod,
+            },
             timeZone = Time.Zone.HasIanaId || !TimeZoneInfo.TryConvertWindowsIdToIanaId(Time.Zone.Id, out var iana) ? Time.Zone.Id : iana,
             text = new
             {
@@ -91,8 +101,6 @@ public sealed partial class GridMap
             },
             patrols = new
             {
-                join = LiveHubContract.JoinPositions,
-                method = LiveHubContract.PositionsMethod,
                 text = new
                 {
                     secondsAgo = L["SecondsAgo"].Value,

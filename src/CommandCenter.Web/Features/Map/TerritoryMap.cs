@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using CommandCenter.Domain.Incidents;
 using CommandCenter.Web.Data;
@@ -17,6 +18,16 @@ public sealed record MapOptions
     public string? OnlineTileUrl { get; init; }
 
     public string? OnlineTileAttribution { get; init; }
+
+    // The datum the tiles are drawn in: "wgs84" (OpenStreetMap, Tianditu) or "gcj02" (AMap,
+    // Tencent). With gcj02 the map shifts what it draws onto the tiles; stored and served
+    // coordinates stay WGS84 either way (Domain/Grids/ChinaDatum.cs, wwwroot/map/datum.js).
+    [RegularExpression("^(wgs84|gcj02)$", ErrorMessage = "Map:TileDatum is wgs84 or gcj02.")]
+    public string TileDatum { get; init; } = "wgs84";
+
+    // Loads the map's test hooks (wwwroot/map/debug.js): on in Development and the end-to-end tests,
+    // off in production, whose pages then carry no test code.
+    public bool DebugHooks { get; init; }
 }
 
 // The territory as the map draws it: one request with every level, grids carrying their
@@ -76,7 +87,7 @@ public static class MapRegistration
 {
     public static IServiceCollection AddMap(this IServiceCollection services, IConfiguration config)
     {
-        services.AddOptions<MapOptions>().Bind(config.GetSection(MapOptions.Section));
+        services.AddOptions<MapOptions>().Bind(config.GetSection(MapOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TerritoryMap>();
         return services;
     }

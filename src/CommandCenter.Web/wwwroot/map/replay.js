@@ -7,7 +7,9 @@ import { textElement } from '/map/text.js';
 
 const FADE_MIN_MS = 2 * 60 * 1000;
 
-export function createReplay(map, element, patrols, hooks, dotnet) {
+export function createReplay({ map, element, config, dotnet, layers }) {
+  const patrols = layers.get('patrols');
+  const incidents = layers.get('incidents');
   let data = null;     // the window as loaded, times in epoch ms
   let time = 0;        // the replay clock, epoch ms
   let speed = 1;
@@ -20,7 +22,7 @@ export function createReplay(map, element, patrols, hooks, dotnet) {
   const markers = new Map(); // incident id → circle marker on the map
 
   const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: hooks.timeZone || undefined, hourCycle: 'h23',
+    timeZone: config.timeZone || undefined, hourCycle: 'h23',
     year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
   });
 
@@ -123,7 +125,7 @@ export function createReplay(map, element, patrols, hooks, dotnet) {
       }
       shown++;
       if (!marker) {
-        marker = L.circleMarker([i.lat, i.lon], hooks.markerStyle(i)).bindTooltip(textElement(i.title), { className: 'cc-tooltip' }).addTo(map);
+        marker = L.circleMarker([i.lat, i.lon], incidents.markerStyle(i)).bindTooltip(textElement(i.title), { className: 'cc-tooltip' }).addTo(map);
         markers.set(i.id, marker);
       }
       const fade = gone > 0 ? 1 - gone : 1;
@@ -169,19 +171,20 @@ export function createReplay(map, element, patrols, hooks, dotnet) {
     frame = 0;
   }
 
-  // For tests: the replay clock and where a unit is at it.
-  element.ccReplay = {
-    time: () => time,
-    playing: () => playing,
-    unit: id => { const u = data?.units.find(x => x.id === id); return u ? unitAt(u, time) : null; },
-    seek,
-  };
-
   return {
-    load,
-    play,
-    pause,
-    setSpeed(value) { speed = Math.min(60, Math.max(1, Number(value) || 1)); },
+    api: {
+      replayLoad: load,
+      replayPlay: play,
+      replayPause: pause,
+      replaySpeed(value) { speed = Math.min(60, Math.max(1, Number(value) || 1)); },
+    },
+    // For tests (map/debug.js): the replay clock and where a unit is at it.
+    inspect: () => ({
+      time: () => time,
+      playing: () => playing,
+      unit: id => { const u = data?.units.find(x => x.id === id); return u ? unitAt(u, time) : null; },
+      seek,
+    }),
     dispose() { pause(); for (const marker of markers.values()) marker.remove(); markers.clear(); },
   };
 }

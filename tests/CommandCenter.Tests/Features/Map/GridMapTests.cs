@@ -1,6 +1,8 @@
+using System.Text.Json;
 using Bunit;
 using CommandCenter.Web.Features.Map;
 using CommandCenter.Web.Infrastructure;
+using CommandCenter.Web.Live;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -35,6 +37,25 @@ public class GridMapTests : BunitContext
 
         Assert.Equal(["showUnitTrail", "clearTrail"], map.Invocations.Select(i => i.Identifier).Where(i => i.Contains("rail", StringComparison.Ordinal)));
         Assert.Equal(7L, map.Invocations.Single(i => i.Identifier == "showUnitTrail").Arguments[0]);
+    }
+
+    [Fact]
+    public void The_map_module_gets_the_hub_names_from_LiveHubContract_and_no_test_hooks_by_default()
+    {
+        var module = JSInterop.SetupModule("./Features/Map/GridMap.razor.js");
+        module.SetupModule("init", _ => true);
+        Render<GridMap>();
+
+        var config = JsonSerializer.SerializeToElement(module.Invocations.Single(i => i.Identifier == "init").Arguments[1]);
+        var live = config.GetProperty("live");
+        Assert.Equal(LiveHubContract.Path, live.GetProperty("hubPath").GetString());
+        Assert.Equal(LiveHubContract.Join, live.GetProperty("join").GetString());
+        Assert.Equal(LiveHubContract.EventMethod, live.GetProperty("eventMethod").GetString());
+        Assert.Equal(LiveStreams.Incidents, live.GetProperty("stream").GetString());
+        Assert.Equal(LiveHubContract.JoinPositions, live.GetProperty("joinPositions").GetString());
+        Assert.Equal(LiveHubContract.PositionsMethod, live.GetProperty("positionsMethod").GetString());
+        Assert.False(config.GetProperty("debugHooks").GetBoolean());
+        Assert.Equal("wgs84", config.GetProperty("tileDatum").GetString());
     }
 
     [Fact]
