@@ -33,7 +33,7 @@ public class SessionRevalidationTests() : OwnAppTest(b => b.UseSetting("Access:R
     {
         var guard = App.Services.GetRequiredService<LiveConnectionGuard>();
         var target = guard.Sweeps + 2;
-        while (guard.Sweeps < target) await Task.Delay(50, TestContext.Current.CancellationToken);
+        await Eventually.TrueAsync(() => guard.Sweeps >= target, TimeSpan.FromSeconds(20), "two more revalidation sweeps");
     }
 
     [Fact]

@@ -42,10 +42,8 @@ public class OsmAndQueuedAckTests(AppFixture fixture) : IClassFixture<AppFixture
             TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        long stored;
-        while ((stored = await fixture.Database.ScalarAsync<long>($"SELECT count(*) FROM positions WHERE unit_id = {unitId}")) == 0 && DateTime.UtcNow < deadline)
-            await Task.Delay(20, TestContext.Current.CancellationToken);
+        var stored = await Eventually.ReadAsync(() => fixture.Database.ScalarAsync<long>($"SELECT count(*) FROM positions WHERE unit_id = {unitId}"),
+            count => count > 0, TimeSpan.FromSeconds(5), "the queued fix to be written");
         Assert.Equal(1, stored);
     }
 }

@@ -131,11 +131,8 @@ public class PositionBatchTests(AppFixture fixture) : IClassFixture<AppFixture>
         await PostAsync(Batch(1));   // -1 … -100 s, moments later: its newest fix is held for its turn
 
         Assert.Equal(200, await HistoryCountAsync(unitId));
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        double lat;
-        while ((lat = await fixture.Database.ScalarAsync<double>($"SELECT ST_Y(location) FROM unit_positions WHERE unit_id = {unitId}")) != Lat + 0.001
-               && DateTime.UtcNow < deadline)
-            await Task.Delay(50, Ct);
+        var lat = await Eventually.ReadAsync(() => fixture.Database.ScalarAsync<double>($"SELECT ST_Y(location) FROM unit_positions WHERE unit_id = {unitId}"),
+            value => Math.Abs(value - (Lat + 0.001)) < 1e-9, TimeSpan.FromSeconds(5), "the held newest fix to become the latest position");
         Assert.Equal(Lat + 0.001, lat, 6);
     }
 
