@@ -56,7 +56,7 @@ public static class CenterBasics
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
                 new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, SameSite = SameSiteMode.Lax });
             // Only local redirects: the parameter comes from the page's own link.
-            return Results.LocalRedirect(string.IsNullOrEmpty(redirectUri) || !redirectUri.StartsWith('/') ? "/" : redirectUri);
+            return Results.LocalRedirect(Features.Access.LocalReturnUrl.IsLocal(redirectUri) ? redirectUri : "/");
         }).ExcludeFromDescription().AllowAnonymous(); // the sign-in page has the language menu too
         return app;
     }

@@ -47,6 +47,20 @@ public partial class ReturnUrlTests(AppFixture fixture) : IClassFixture<AppFixtu
         Assert.Equal("/replay?incident=1", target.PathAndQuery);
     }
 
+    [Theory]
+    [InlineData("//evil.example")]
+    [InlineData("/\\evil.example")]
+    [InlineData("https://evil.example")]
+    public async Task The_language_switch_returns_only_to_a_page_of_the_app(string redirectUri)
+    {
+        using var client = fixture.App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        using var response = await client.GetAsync($"/culture/set?culture=en-US&redirectUri={Uri.EscapeDataString(redirectUri)}", Ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location?.OriginalString);
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
 }
