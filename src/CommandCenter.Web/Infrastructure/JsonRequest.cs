@@ -16,9 +16,7 @@ public static class JsonRequest
     public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, int maxBytes, CancellationToken ct)
         where T : class
     {
-        if (request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
-            return (null, Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
-                detail: "Send the body as application/json."));
+        // The media type was checked before routing reached here (ApiRequestGuard: application/json, else 415).
         var (buffer, tooLarge) = await ReadBodyAsync(request, maxBytes, ct);
         if (tooLarge is not null) return (null, tooLarge);
         if (buffer!.Length == 0) return (null, Invalid("body", "The request body is empty; send a JSON object."));
