@@ -58,29 +58,12 @@ public class AuthorizationMatrixTests(AppFixture fixture) : IClassFixture<AppFix
         using var wall = fixture.App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
         using var duty = fixture.App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
 
-        var kiosk = await SignInRawAsync(wall, "wall");
-        var staff = await SignInRawAsync(duty, "duty");
+        var kiosk = await SignIn.RawAsync(wall, "wall");
+        var staff = await SignIn.RawAsync(duty, "duty");
 
         Assert.Equal("/wall", new Uri(new Uri("http://localhost"), kiosk.Headers.Location!).AbsolutePath);
         Assert.True(CookieExpiry(kiosk) > DateTimeOffset.UtcNow.AddDays(29), $"kiosk cookie: {CookieExpiry(kiosk)}");
         Assert.True(CookieExpiry(staff) < DateTimeOffset.UtcNow.AddDays(1), $"staff cookie: {CookieExpiry(staff)}");
-    }
-
-    private static async Task<HttpResponseMessage> SignInRawAsync(HttpClient client, string user)
-    {
-        var form = await client.GetAsync("/account/login");
-        var html = await form.Content.ReadAsStringAsync();
-        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
-        var request = new HttpRequestMessage(HttpMethod.Post, "/account/login")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["__RequestVerificationToken"] = token, ["_handler"] = "login", ["Input.UserName"] = user, ["Input.Password"] = AppFactory.DemoPassword,
-            }),
-        };
-        // The antiforgery cookie from the form goes back with the post.
-        request.Headers.Add("Cookie", string.Join("; ", form.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])));
-        return await client.SendAsync(request);
     }
 
     private static DateTimeOffset CookieExpiry(HttpResponseMessage response)

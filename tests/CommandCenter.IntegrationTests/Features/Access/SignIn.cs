@@ -35,9 +35,17 @@ internal static partial class SignIn
     public static async Task<string> CookieAsync(AppFactory app, string userName, string password = AppFactory.DemoPassword)
     {
         using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var response = await RawAsync(client, userName, password);
+        return response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Last(c => c.StartsWith("cc.auth=", StringComparison.Ordinal));
+    }
+
+    // The sign-in form's answer itself, on a client that keeps no cookies (the form's antiforgery
+    // cookie goes back by hand), for tests that read its Location and Set-Cookie.
+    public static async Task<HttpResponseMessage> RawAsync(HttpClient client, string userName, string password = AppFactory.DemoPassword)
+    {
         var form = await client.GetAsync("/account/login");
         var token = AntiforgeryToken().Match(await form.Content.ReadAsStringAsync()).Groups[1].Value;
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/account/login")
+        var request = new HttpRequestMessage(HttpMethod.Post, "/account/login")
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
@@ -45,8 +53,7 @@ internal static partial class SignIn
             }),
         };
         request.Headers.Add("Cookie", string.Join("; ", form.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])));
-        var response = await client.SendAsync(request);
-        return response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Last(c => c.StartsWith("cc.auth=", StringComparison.Ordinal));
+        return await client.SendAsync(request);
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
