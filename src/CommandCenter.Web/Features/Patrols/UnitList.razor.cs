@@ -114,8 +114,6 @@ public sealed partial class UnitList
     private string SummaryClass(UnitStatus status) =>
         _filter.Status == status ? $"cc-unit-summary-{PatrolCodes.ToCode(status)} active" : $"cc-unit-summary-{PatrolCodes.ToCode(status)}";
 
-    private string RowClass(UnitMarker unit) => unit.Id == SelectedId ? "cc-unit-row selected" : "cc-unit-row";
-
     private string PlaceName(UnitMarker unit) =>
         unit.SubdistrictCode is { } code ? _subdistrictNames.GetValueOrDefault(code, code) : L["OutsideDistrict"];
 

@@ -145,6 +145,24 @@ public class UnitListTests() : ComponentTestContext(services: s => s.AddSingleto
     }
 
     [Fact]
+    public void A_row_keeps_its_click_handler_while_the_list_redraws_for_other_units()
+    {
+        // A click read from the page just before a redraw must still reach a handler the server knows:
+        // a row whose unit did not change keeps its handler id, and is not drawn again.
+        var cut = RenderList();
+        var handler = cut.Find("[data-unit-id='3']").GetAttribute("blazor:onclick");
+        var row = cut.FindComponents<UnitRow>().Single(r => r.Instance.Unit.Id == 3);
+        var renders = row.RenderCount;
+
+        Source.Push(UnitRosterTests.Unit(1, "巡03", UnitStatus.Silent));
+        cut.WaitForAssertion(() => Assert.Equal("失联", cut.Find("[data-unit-id='1'] [data-testid=unit-status]").TextContent));
+
+        Assert.NotNull(handler);
+        Assert.Equal(handler, cut.Find("[data-unit-id='3']").GetAttribute("blazor:onclick"));
+        Assert.Equal(renders, row.RenderCount);
+    }
+
+    [Fact]
     public async Task The_list_stops_following_the_stream_when_it_is_closed()
     {
         RenderList();
