@@ -27,7 +27,7 @@ builder.Services.AddIncidents(builder.Configuration);
 builder.Services.AddMap(builder.Configuration);
 builder.Services.AddWall(builder.Configuration);
 builder.Services.AddPatrols(builder.Configuration);
-builder.Services.AddDispatch();
+builder.Services.AddDispatch(builder.Configuration);
 builder.Services.AddCenterRateLimits(builder.Configuration);
 
 var app = builder.Build();

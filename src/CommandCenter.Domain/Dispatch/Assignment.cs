@@ -20,7 +20,10 @@ public enum AssignmentStep
     Clear,
 }
 
-public sealed class DispatchRuleException(string message) : InvalidOperationException(message);
+public sealed class DispatchRuleException(Refusal refusal) : InvalidOperationException(refusal.Message)
+{
+    public Refusal Refusal { get; } = refusal;
+}
 
 public sealed record Assignment(
     long IncidentId,
@@ -43,7 +46,7 @@ public sealed record Assignment(
     {
         var machine = Machine(Status);
         if (!machine.CanFire(step))
-            throw new DispatchRuleException($"A unit that is {AssignmentCodes.ToCode(Status)} cannot {AssignmentCodes.ToCode(step)}.");
+            throw new DispatchRuleException(new("step_not_allowed", $"A unit that is {AssignmentCodes.ToCode(Status)} cannot {AssignmentCodes.ToCode(step)}."));
         machine.Fire(step);
         return machine.State switch
         {
@@ -79,6 +82,27 @@ public static class AssignmentCodes
         AssignmentStatus.OnScene => "on_scene",
         _ => "cleared",
     };
+
+    public static AssignmentStatus Parse(string code) => code switch
+    {
+        "dispatched" => AssignmentStatus.Dispatched,
+        "en_route" => AssignmentStatus.EnRoute,
+        "on_scene" => AssignmentStatus.OnScene,
+        "cleared" => AssignmentStatus.Cleared,
+        _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Unknown assignment status."),
+    };
+
+    public static bool TryParseStep(string? code, out AssignmentStep step)
+    {
+        (var ok, step) = code switch
+        {
+            "depart" => (true, AssignmentStep.Depart),
+            "arrive" => (true, AssignmentStep.Arrive),
+            "clear" => (true, AssignmentStep.Clear),
+            _ => (false, default),
+        };
+        return ok;
+    }
 
     public static string ToCode(AssignmentStep step) => step switch
     {

@@ -9,7 +9,8 @@ public sealed record IncidentReport(
     string? Title,
     string? Description,
     string? Address,
-    string? ExternalId);
+    string? ExternalId,
+    string? CallbackNumber = null);
 
 public sealed record ValidIncidentReport(
     IncidentType Type,
@@ -19,7 +20,8 @@ public sealed record ValidIncidentReport(
     string? Title, // null: untitled; the store names it by its type in the center's language
     string? Description,
     string? Address,
-    string? ExternalId);
+    string? ExternalId,
+    string? CallbackNumber = null);
 
 public static class IncidentReportRules
 {
@@ -59,6 +61,7 @@ public static class IncidentReportRules
         CheckLength("description", report.Description, MaxDescriptionLength, Add);
         CheckLength("address", report.Address, MaxAddressLength, Add);
         CheckLength("externalId", report.ExternalId, MaxExternalIdLength, Add);
+        if (Dispatch.CallRules.WhyNotCallback(report.CallbackNumber) is { } badNumber) Add("callbackNumber", badNumber);
 
         if (errors.Count > 0)
         {
@@ -74,7 +77,8 @@ public static class IncidentReportRules
             string.IsNullOrEmpty(title) ? null : title,
             report.Description,
             report.Address,
-            string.IsNullOrWhiteSpace(report.ExternalId) ? null : report.ExternalId.Trim());
+            string.IsNullOrWhiteSpace(report.ExternalId) ? null : report.ExternalId.Trim(),
+            string.IsNullOrWhiteSpace(report.CallbackNumber) ? null : report.CallbackNumber.Trim());
         return new Dictionary<string, string[]>();
     }
 

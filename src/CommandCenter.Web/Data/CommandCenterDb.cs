@@ -1,6 +1,8 @@
 using CommandCenter.Domain.Incidents;
 using CommandCenter.Web.Features.Access;
 using CommandCenter.Web.Features.Grids;
+using CommandCenter.Domain.Dispatch;
+using CommandCenter.Web.Features.Dispatch;
 using CommandCenter.Web.Features.Incidents;
 using CommandCenter.Web.Features.Rooms;
 using CommandCenter.Domain.Patrols;
@@ -30,6 +32,9 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
     public DbSet<PatrolUnit> PatrolUnits => Set<PatrolUnit>();
     public DbSet<PatrolDevice> PatrolDevices => Set<PatrolDevice>();
     public DbSet<UnitPosition> UnitPositions => Set<UnitPosition>();
+    public DbSet<AssignmentRecord> Assignments => Set<AssignmentRecord>();
+    public DbSet<LinkedReport> LinkedReports => Set<LinkedReport>();
+    public DbSet<Place> Places => Set<Place>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -128,6 +133,9 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
             e.Property(x => x.ExternalId).HasMaxLength(IncidentReportRules.MaxExternalIdLength);
             e.Property(x => x.LeadUserId).HasMaxLength(450);
             e.Property(x => x.LeadName).HasMaxLength(256);
+            e.Property(x => x.Outcome).HasMaxLength(IncidentReportRules.MaxDescriptionLength);
+            e.Property(x => x.Verification).HasMaxLength(IncidentReportRules.MaxDescriptionLength);
+            e.Property(x => x.CallbackNumber).HasMaxLength(CallRules.MaxCallbackLength);
             e.HasIndex(x => x.LeadUserId);
             e.Property(x => x.Location).HasColumnType("geometry(Point,4326)");
             e.HasIndex(x => x.Location).HasMethod("gist");
@@ -182,6 +190,7 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
             e.Property(x => x.Stream).HasMaxLength(40);
         });
         ConfigurePatrols(builder);
+        ConfigureDispatch(builder);
     }
 
     // Patrols. The day-partitioned `positions` history is not in the model: EF cannot express
@@ -213,6 +222,38 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
             e.Property(x => x.UnitId).ValueGeneratedNever();
             e.Property(x => x.Location).HasColumnType("geometry(Point,4326)");
             e.HasOne<PatrolUnit>().WithMany().HasForeignKey(x => x.UnitId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+
+    private static void ConfigureDispatch(ModelBuilder builder)
+    {
+        builder.Entity<AssignmentRecord>(e =>
+        {
+            e.ToTable("assignments");
+            e.Property(x => x.Status).HasConversion(s => AssignmentCodes.ToCode(s), s => AssignmentCodes.Parse(s)).HasMaxLength(20);
+            e.Property(x => x.DispatchedBy).HasMaxLength(256);
+            e.HasIndex(x => x.IncidentId);
+            // The last word on "never a unit in two places", whatever raced past the checks.
+            e.HasIndex(x => x.UnitId).IsUnique().HasFilter("cleared_at IS NULL").HasDatabaseName("ux_assignments_active_unit");
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<PatrolUnit>().WithMany().HasForeignKey(x => x.UnitId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<LinkedReport>(e =>
+        {
+            e.ToTable("linked_reports");
+            e.Property(x => x.Description).HasMaxLength(IncidentReportRules.MaxDescriptionLength);
+            e.Property(x => x.CallbackNumber).HasMaxLength(CallRules.MaxCallbackLength);
+            e.Property(x => x.TakenBy).HasMaxLength(256);
+            e.HasIndex(x => x.IncidentId);
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<Place>(e =>
+        {
+            e.ToTable("places");
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Kind).HasMaxLength(20);
+            e.Property(x => x.Location).HasColumnType("geometry(Point,4326)");
+            e.HasIndex(x => x.Name);
         });
     }
 

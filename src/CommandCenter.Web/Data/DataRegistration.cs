@@ -59,15 +59,15 @@ public sealed class DatabaseMigrator(IDbContextFactory<CommandCenterDb> dbFactor
             await MigrateAsync(ownerDb, cancellationToken);
             var appRole = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Username!;
             await ownerDb.Database.ExecuteSqlRawAsync(AppRoleGrants(appRole), cancellationToken);
-            logger.LogInformation("Migrated as the schema owner; {Role} may read and append to audit_log only", appRole);
+            logger.LogInformation("Migrated as the schema owner; {Role} may read and append to audit_log and incident_timeline only", appRole);
         }
         // The app's own pool learns the types the owner's migration created.
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken);
         await conn.ReloadTypesAsync(cancellationToken);
     }
 
-    // Everything the app does day to day, and not one privilege on the audit log beyond reading
-    // and appending. It owns the position history, whose day partitions it creates and drops.
+    // Everything the app does day to day, and not one privilege on the audit log or an incident's
+    // timeline beyond reading and appending. It owns the position history, whose day partitions it creates and drops.
     internal static string AppRoleGrants(string appRole)
     {
         var role = new NpgsqlCommandBuilder().QuoteIdentifier(appRole);
@@ -77,6 +77,8 @@ public sealed class DatabaseMigrator(IDbContextFactory<CommandCenterDb> dbFactor
             GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role};
             REVOKE ALL ON audit_log FROM {role};
             GRANT SELECT, INSERT ON audit_log TO {role};
+            REVOKE ALL ON incident_timeline FROM {role};
+            GRANT SELECT, INSERT ON incident_timeline TO {role};
             ALTER TABLE positions OWNER TO {role};
             DO $$ DECLARE p regclass; BEGIN
               FOR p IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'positions'::regclass LOOP

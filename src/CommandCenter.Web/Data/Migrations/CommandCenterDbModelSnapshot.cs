@@ -287,6 +287,142 @@ namespace CommandCenter.Web.Data.Migrations
                     b.ToTable("kiosk_pairing_codes", (string)null);
                 });
 
+            modelBuilder.Entity("CommandCenter.Web.Features.Dispatch.AssignmentRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("ClearedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cleared_at");
+
+                    b.Property<DateTimeOffset>("DispatchedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dispatched_at");
+
+                    b.Property<string>("DispatchedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("dispatched_by");
+
+                    b.Property<DateTimeOffset?>("EnRouteAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("en_route_at");
+
+                    b.Property<long>("IncidentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("incident_id");
+
+                    b.Property<DateTimeOffset?>("OnSceneAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("on_scene_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<long>("UnitId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unit_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_assignments");
+
+                    b.HasIndex("IncidentId")
+                        .HasDatabaseName("ix_assignments_incident_id");
+
+                    b.HasIndex("UnitId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_assignments_active_unit")
+                        .HasFilter("cleared_at IS NULL");
+
+                    b.ToTable("assignments", (string)null);
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Dispatch.LinkedReport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("CallbackNumber")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("callback_number");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("description");
+
+                    b.Property<long>("IncidentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("incident_id");
+
+                    b.Property<DateTimeOffset>("ReportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reported_at");
+
+                    b.Property<string>("TakenBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("taken_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_linked_reports");
+
+                    b.HasIndex("IncidentId")
+                        .HasDatabaseName("ix_linked_reports_incident_id");
+
+                    b.ToTable("linked_reports", (string)null);
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Dispatch.Place", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<Point>("Location")
+                        .IsRequired()
+                        .HasColumnType("geometry(Point,4326)")
+                        .HasColumnName("location");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_places");
+
+                    b.HasIndex("Name")
+                        .HasDatabaseName("ix_places_name");
+
+                    b.ToTable("places", (string)null);
+                });
+
             modelBuilder.Entity("CommandCenter.Web.Features.Grids.Community", b =>
                 {
                     b.Property<string>("Code")
@@ -464,6 +600,15 @@ namespace CommandCenter.Web.Data.Migrations
                         .HasColumnType("character varying(300)")
                         .HasColumnName("address");
 
+                    b.Property<string>("CallbackNumber")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("callback_number");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
                     b.Property<string>("Description")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)")
@@ -493,6 +638,11 @@ namespace CommandCenter.Web.Data.Migrations
                         .HasColumnType("geometry(Point,4326)")
                         .HasColumnName("location");
 
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("outcome");
+
                     b.Property<int>("Priority")
                         .HasColumnType("integer")
                         .HasColumnName("priority");
@@ -517,6 +667,10 @@ namespace CommandCenter.Web.Data.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("status");
 
+                    b.Property<DateTimeOffset>("StatusChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("status_changed_at");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -532,6 +686,11 @@ namespace CommandCenter.Web.Data.Migrations
                     b.Property<bool>("UnderSupervision")
                         .HasColumnType("boolean")
                         .HasColumnName("under_supervision");
+
+                    b.Property<string>("Verification")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("verification");
 
                     b.HasKey("Id")
                         .HasName("pk_incidents");
@@ -1056,6 +1215,33 @@ namespace CommandCenter.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_kiosk_pairing_codes_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Dispatch.AssignmentRecord", b =>
+                {
+                    b.HasOne("CommandCenter.Web.Features.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_assignments_incidents_incident_id");
+
+                    b.HasOne("CommandCenter.Web.Features.Patrols.PatrolUnit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_assignments_patrol_units_unit_id");
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Dispatch.LinkedReport", b =>
+                {
+                    b.HasOne("CommandCenter.Web.Features.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_linked_reports_incidents_incident_id");
                 });
 
             modelBuilder.Entity("CommandCenter.Web.Features.Grids.Community", b =>

@@ -72,6 +72,9 @@ public static class AccessRegistration
             .AddPolicy(Policies.LeadIncidents, p => p.RequireRole(Roles.Leader, Roles.Admin))
             .AddPolicy(Policies.ContactStaff, p => p.RequireRole(ReportingRoles))
             .AddPolicy(Policies.Dispatch, p => p.RequireRole(ReportingRoles))
+            .AddPolicy(Policies.CloseIncidents, p => p.RequireRole(Roles.DutyOfficer, Roles.Admin))
+            .AddPolicy(Policies.AdvanceAssignments, p => p.RequireRole([.. ReportingRoles, Roles.Responder]))
+            .AddPolicy(Policies.Respond, p => p.RequireRole(Roles.Responder))
             .AddPolicy(Policies.ReadPositions, p => p.RequireAssertion(c => BoardRoles.Any(c.User.IsInRole) || c.User.HasScope(Scopes.PositionsRead)))
             .AddPolicy(Policies.ConnectLive, p => p.RequireAssertion(c =>
                 BoardRoles.Any(c.User.IsInRole) || c.User.HasScope(Scopes.IncidentsRead) || c.User.HasScope(Scopes.IncidentsWrite) || c.User.HasScope(Scopes.PositionsRead)))

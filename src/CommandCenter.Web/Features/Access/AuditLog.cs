@@ -67,4 +67,7 @@ public static class AuditActions
     public const string PatrolDutyChanged = "patrol.duty";
     public const string PatrolDeviceRegistered = "patrol.device_register";
     public const string PatrolDeviceRemoved = "patrol.device_remove";
+    public const string UnitDispatched = "dispatch.assign";
+    public const string UnitStep = "dispatch.step";
+    public const string ReportLinked = "dispatch.link_report";
 }

@@ -46,6 +46,12 @@ public static class Policies
     public const string ReadPositions = nameof(ReadPositions);
     // Sending units: the people at the dispatch desks.
     public const string Dispatch = nameof(Dispatch);
+    // 核查结案: closing a resolved case is the duty officer's.
+    public const string CloseIncidents = nameof(CloseIncidents);
+    // Moving a unit along its assignment: the desks, and the responder for their own unit.
+    public const string AdvanceAssignments = nameof(AdvanceAssignments);
+    // The responder's phone page.
+    public const string Respond = nameof(Respond);
     // The live hub: incidents or positions; each hub method then checks its own.
     public const string ConnectLive = nameof(ConnectLive);
     // Grid workers' phone numbers: only for the roles that dispatch.

@@ -56,32 +56,3 @@ public sealed class UnitRecommender(NpgsqlDataSource dataSource, IOptions<Patrol
             r.UnitId, r.Callsign, PatrolCodes.ToCode(r.Kind), Math.Round(r.DistanceMeters), (int)r.Eta.TotalSeconds, (int)r.FixAge.TotalSeconds))]);
     }
 }
-
-public static class DispatchRegistration
-{
-    public static IServiceCollection AddDispatch(this IServiceCollection services)
-    {
-        services.AddSingleton<UnitRecommender>();
-        return services;
-    }
-
-    public static IEndpointRouteBuilder MapDispatchEndpoints(this IEndpointRouteBuilder app)
-    {
-        var api = app.MapGroup("/api/incidents").WithTags("Dispatch");
-        api.MapGet("/{id:long}/recommendations", RecommendAsync).RequireAuthorization(Access.Policies.Dispatch);
-        return app;
-    }
-
-    // GET /api/incidents/{id}/recommendations?kind=vehicle&take=10
-    private static async Task<IResult> RecommendAsync(long id, string? kind, int? take, UnitRecommender recommender, CancellationToken ct)
-    {
-        UnitKind? only = null;
-        if (kind is not null)
-        {
-            if (!PatrolCodes.TryParseKind(kind, out var parsed))
-                return Infrastructure.JsonRequest.Invalid("kind", $"kind must be one of {string.Join(", ", PatrolCodes.KindCodes)}.");
-            only = parsed;
-        }
-        return await recommender.ForIncidentAsync(id, only, take ?? 10, ct) is { } found ? TypedResults.Ok(found) : TypedResults.NotFound();
-    }
-}

@@ -19,6 +19,14 @@ public sealed class Incident
     public string? ExternalId { get; set; }
     public DateTimeOffset ReportedAt { get; set; }
     public DateTimeOffset? ResolvedAt { get; set; }
+    // When the status last changed: the board's timer for the current stage.
+    public DateTimeOffset StatusChangedAt { get; set; }
+    // What was done (recorded on resolving) and how it was verified (核查, required to close).
+    public string? Outcome { get; set; }
+    public string? Verification { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+    // The caller's callback number: shown only inside the incident, masked in every list.
+    public string? CallbackNumber { get; set; }
     // 领导包案: the leader who personally owns the case.
     public string? LeadUserId { get; set; }
     public string? LeadName { get; set; }

@@ -36,18 +36,6 @@ public static class IncidentEndpoints
             Results.Ok(await incidents.OpenSnapshotAsync(ct: ct)))
             .RequireAuthorization(Policies.ReadIncidents);
 
-        api.MapPost("/{id:long}/resolve", async (HttpContext http, long id, IncidentService incidents, CancellationToken ct) =>
-        {
-            try
-            {
-                return await incidents.ChangeStatusAsync(id, IncidentStatus.Resolved, Actor.From(http), ct) is { } view ? Results.Ok(view) : Results.NotFound();
-            }
-            catch (InvalidOperationException ex)
-            {
-                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Cannot resolve", detail: ex.Message);
-            }
-        }).RequireAuthorization(Policies.HandleIncidents);
-
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CommandCenter.Domain.Dispatch;
 using CommandCenter.Domain.Incidents;
 using CommandCenter.Web.Data;
 using CommandCenter.Web.Features.Access;
@@ -55,6 +56,8 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
             Source = source,
             ExternalId = report.ExternalId,
             ReportedAt = clock.GetUtcNow(),
+            StatusChangedAt = clock.GetUtcNow(),
+            CallbackNumber = CallRules.Normalize(report.CallbackNumber),
         };
         db.Incidents.Add(incident);
         try
@@ -73,7 +76,7 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
             IncidentId = incident.Id, At = incident.ReportedAt, Kind = Rooms.TimelineKinds.Reported, ActorName = actor.Name, Text = incident.Title,
         });
         await db.SaveChangesAsync(ct);
-        var view = await ViewsOf(db, db.Incidents.Where(i => i.Id == incident.Id)).FirstAsync(ct);
+        var view = (await LoadAsync(db, db.Incidents.Where(i => i.Id == incident.Id), ct))[0];
         await LiveEventStore.AppendAsync(db, LiveStreams.Incidents, IncidentEvents.Created, view, ct);
         await tx.CommitAsync(ct);
         return new IncidentCreated(view, IsNew: true);
@@ -88,6 +91,7 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
             .FirstOrDefaultAsync(ct);
         if (incident is null) return null;
         incident.Status = IncidentLifecycle.Move(incident.Status, to);
+        incident.StatusChangedAt = clock.GetUtcNow();
         if (!IncidentLifecycle.IsOpen(to)) incident.ResolvedAt ??= clock.GetUtcNow();
         AuditLog.Add(db, actor, AuditActions.IncidentStatusChanged, $"incident/{id}", new { status = IncidentLifecycle.ToCode(to) }, clock.GetUtcNow());
         db.Timeline.Add(new Rooms.TimelineEntry
@@ -95,7 +99,7 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
             IncidentId = id, At = clock.GetUtcNow(), Kind = Rooms.TimelineKinds.Status, ActorName = actor.Name, Text = IncidentLifecycle.ToCode(to),
         });
         await db.SaveChangesAsync(ct);
-        var view = await ViewsOf(db, db.Incidents.Where(i => i.Id == id)).FirstAsync(ct);
+        var view = (await LoadAsync(db, db.Incidents.Where(i => i.Id == id), ct))[0];
         await LiveEventStore.AppendAsync(db, LiveStreams.Incidents, IncidentEvents.Updated, view, ct);
         await tx.CommitAsync(ct);
         return view;
@@ -104,7 +108,7 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
     public async Task<IncidentView?> GetAsync(long id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await ViewsOf(db, db.Incidents.Where(i => i.Id == id)).FirstOrDefaultAsync(ct);
+        return (await LoadAsync(db, db.Incidents.Where(i => i.Id == id), ct)).FirstOrDefault();
     }
 
     // Open incidents plus the stream position they reflect, read in one snapshot so that
@@ -114,11 +118,10 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var lastSeq = await db.LiveStreams.Where(s => s.Stream == LiveStreams.Incidents).Select(s => s.LastSeq).FirstOrDefaultAsync(ct);
-        var open = await ViewsOf(db, db.Incidents
+        var open = await LoadAsync(db, db.Incidents
                 .Where(i => i.Status != IncidentStatus.Resolved && i.Status != IncidentStatus.Closed)
                 .OrderByDescending(i => i.ReportedAt)
-                .Take(limit))
-            .ToListAsync(ct);
+                .Take(limit), ct);
         return new IncidentSnapshot(lastSeq, [.. open.OrderByDescending(i => i.ReportedAt)]);
     }
 
@@ -140,7 +143,7 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
     private async Task<IncidentView?> FindByExternalIdAsync(string source, string externalId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await ViewsOf(db, db.Incidents.Where(i => i.Source == source && i.ExternalId == externalId)).FirstOrDefaultAsync(ct);
+        return (await LoadAsync(db, db.Incidents.Where(i => i.Source == source && i.ExternalId == externalId), ct)).FirstOrDefault();
     }
 
     internal static IQueryable<IncidentView> ViewsOf(CommandCenterDb db, IQueryable<Incident> incidents) =>
@@ -172,5 +175,19 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
             i.ReportedAt,
             i.ResolvedAt,
             i.LeadName,
-            i.UnderSupervision);
+            i.UnderSupervision,
+            i.StatusChangedAt,
+            i.Outcome,
+            db.LinkedReports.Count(r => r.IncidentId == i.Id));
+
+    // Views with the units sent to each: one more query for the whole set, not one per incident.
+    internal static async Task<List<IncidentView>> LoadAsync(CommandCenterDb db, IQueryable<Incident> incidents, CancellationToken ct)
+    {
+        var views = await ViewsOf(db, incidents).ToListAsync(ct);
+        if (views.Count == 0) return views;
+        var ids = views.Select(v => v.Id).ToList();
+        var assignments = await Dispatch.AssignmentView.Query(db, db.Assignments.Where(a => ids.Contains(a.IncidentId))).ToListAsync(ct);
+        var byIncident = assignments.GroupBy(a => a.IncidentId).ToDictionary(g => g.Key, g => (IReadOnlyList<Dispatch.AssignmentView>)[.. g.OrderBy(a => a.Id)]);
+        return [.. views.Select(v => v with { Assignments = byIncident.GetValueOrDefault(v.Id, []) })];
+    }
 }

@@ -22,7 +22,17 @@ public sealed record IncidentView(
     DateTimeOffset ReportedAt,
     DateTimeOffset? ResolvedAt,
     string? LeadName = null,
-    bool UnderSupervision = false);
+    bool UnderSupervision = false,
+    DateTimeOffset? StatusChangedAt = null,
+    string? Outcome = null,
+    int LinkedReports = 0,
+    IReadOnlyList<Dispatch.AssignmentView>? Assignments = null)
+{
+    // The units sent, in the order they were sent; cleared ones stay listed for the record.
+    public IReadOnlyList<Dispatch.AssignmentView> Units => Assignments ?? [];
+
+    public DateTimeOffset StageSince => StatusChangedAt ?? ReportedAt;
+}
 
 public sealed record IncidentSnapshot(long LastSeq, IReadOnlyList<IncidentView> Items);
 

@@ -49,7 +49,7 @@ public sealed class AssignmentTests
     [InlineData(IncidentStatus.Reported, DutyStatus.Available, true, "The unit has gone silent: its position is not known.")]
     [InlineData(IncidentStatus.Closed, DutyStatus.Available, false, "The incident is closed: reopen it before sending units.")]
     public void A_unit_is_sent_only_when_free_reporting_and_the_case_is_open(IncidentStatus incident, DutyStatus duty, bool silent, string? why) =>
-        Assert.Equal(why, DispatchRules.WhyNotAssign(incident, duty, silent));
+        Assert.Equal(why, DispatchRules.WhyNotAssign(incident, duty, silent)?.Message);
 
     [Theory]
     [InlineData(IncidentStatus.Reported, AssignmentStatus.Dispatched, IncidentStatus.Dispatched)]
@@ -67,17 +67,17 @@ public sealed class AssignmentTests
         var onScene = Assignment.Dispatch(1, 7, T0).Take(AssignmentStep.Arrive, T0);
         var cleared = onScene.Take(AssignmentStep.Clear, T0.AddMinutes(5));
 
-        Assert.Equal("Only a resolved incident can be closed.", DispatchRules.WhyNotClose(IncidentStatus.Handling, "核查属实", [cleared]));
-        Assert.Equal("Closing needs a verification note (核查结案).", DispatchRules.WhyNotClose(IncidentStatus.Resolved, " ", [cleared]));
-        Assert.Equal("A unit is still on scene: clear it first.", DispatchRules.WhyNotClose(IncidentStatus.Resolved, "核查属实", [onScene]));
-        Assert.Null(DispatchRules.WhyNotClose(IncidentStatus.Resolved, "核查属实", [cleared]));
+        Assert.Equal("Only a resolved incident can be closed.", DispatchRules.WhyNotClose(IncidentStatus.Handling, "核查属实", [cleared])?.Message);
+        Assert.Equal("Closing needs a verification note (核查结案).", DispatchRules.WhyNotClose(IncidentStatus.Resolved, " ", [cleared])?.Message);
+        Assert.Equal("A unit is still on scene: clear it first.", DispatchRules.WhyNotClose(IncidentStatus.Resolved, "核查属实", [onScene])?.Message);
+        Assert.Null(DispatchRules.WhyNotClose(IncidentStatus.Resolved, "核查属实", [cleared])?.Message);
     }
 
     [Fact]
     public void Resolving_records_an_outcome()
     {
-        Assert.Equal("Say what was done (the outcome).", DispatchRules.WhyNotResolve(IncidentStatus.Handling, ""));
-        Assert.Null(DispatchRules.WhyNotResolve(IncidentStatus.Handling, "已处置，道路恢复通行"));
-        Assert.Equal("An incident that is closed cannot be resolved.", DispatchRules.WhyNotResolve(IncidentStatus.Closed, "x"));
+        Assert.Equal("Say what was done (the outcome).", DispatchRules.WhyNotResolve(IncidentStatus.Handling, "")?.Message);
+        Assert.Null(DispatchRules.WhyNotResolve(IncidentStatus.Handling, "已处置，道路恢复通行")?.Message);
+        Assert.Equal("An incident that is closed cannot be resolved.", DispatchRules.WhyNotResolve(IncidentStatus.Closed, "x")?.Message);
     }
 }

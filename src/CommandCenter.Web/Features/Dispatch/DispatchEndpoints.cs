@@ -1,0 +1,188 @@
+using System.Security.Claims;
+using CommandCenter.Domain.Dispatch;
+using CommandCenter.Domain.Incidents;
+using CommandCenter.Domain.Patrols;
+using CommandCenter.Web.Features.Access;
+using CommandCenter.Web.Features.Incidents;
+using CommandCenter.Web.Features.Rooms;
+using CommandCenter.Web.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CommandCenter.Web.Features.Dispatch;
+
+public sealed record AssignRequest(long? UnitId);
+
+public sealed record StepRequest(string? Step);
+
+public sealed record OutcomeRequest(string? Outcome);
+
+public sealed record VerificationRequest(string? Verification);
+
+public sealed record LinkReportRequest(string? Description, string? CallbackNumber);
+
+public static class DispatchEndpoints
+{
+    private const int MaxBodyBytes = 16 * 1024;
+
+    public static IServiceCollection AddDispatch(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddSingleton<UnitRecommender>();
+        services.AddSingleton<DispatchService>();
+        services.AddSingleton<Gazetteer>();
+        services.AddHostedService<PlaceSeeder>();
+        services.AddOptions<DispatchOptions>().Bind(config.GetSection(DispatchOptions.Section));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapDispatchEndpoints(this IEndpointRouteBuilder app)
+    {
+        var incidents = app.MapGroup("/api/incidents").WithTags("Dispatch");
+        incidents.MapGet("/{id:long}/recommendations", RecommendAsync).RequireAuthorization(Policies.Dispatch);
+        incidents.MapGet("/duplicates", DuplicatesAsync).RequireAuthorization(Policies.Dispatch);
+        incidents.MapPost("/{id:long}/assignments", AssignAsync).RequireAuthorization(Policies.Dispatch);
+        incidents.MapPost("/{id:long}/linked-reports", LinkReportAsync).RequireAuthorization(Policies.Dispatch);
+        incidents.MapPost("/{id:long}/resolve", ResolveAsync).RequireAuthorization(Policies.HandleIncidents);
+        incidents.MapPost("/{id:long}/close", CloseAsync).RequireAuthorization(Policies.CloseIncidents);
+        incidents.MapGet("/{id:long}/timeline", TimelineAsync).RequireAuthorization(Policies.ReadIncidents);
+        app.MapPost("/api/assignments/{id:long}/steps", StepAsync).WithTags("Dispatch").RequireAuthorization(Policies.AdvanceAssignments);
+        app.MapGet("/api/responder/assignment", MyAssignmentAsync).WithTags("Dispatch").RequireAuthorization(Policies.Respond);
+        app.MapGet("/api/places", PlacesAsync).WithTags("Dispatch").RequireAuthorization(Policies.Dispatch);
+        return app;
+    }
+
+    // GET /api/incidents/{id}/recommendations?kind=vehicle&take=10
+    private static async Task<Results<Ok<Recommendations>, NotFound, ValidationProblem>> RecommendAsync(
+        long id, string? kind, int? take, UnitRecommender recommender, CancellationToken ct)
+    {
+        UnitKind? only = null;
+        if (kind is not null)
+        {
+            if (!PatrolCodes.TryParseKind(kind, out var parsed))
+                return Invalid("kind", $"kind must be one of {string.Join(", ", PatrolCodes.KindCodes)}.");
+            only = parsed;
+        }
+        return await recommender.ForIncidentAsync(id, only, take ?? 10, ct) is { } found ? TypedResults.Ok(found) : TypedResults.NotFound();
+    }
+
+    // GET /api/incidents/duplicates?type=fire&latitude=30.25&longitude=120.17
+    private static async Task<Results<Ok<IReadOnlyList<PossibleDuplicateView>>, ValidationProblem>> DuplicatesAsync(
+        string? type, double? latitude, double? longitude, DispatchService dispatch, CancellationToken ct)
+    {
+        if (!IncidentCodes.TryParseType(type, out var parsed))
+            return Invalid("type", $"type must be one of {string.Join(", ", IncidentCodes.TypeCodes)}.");
+        if (latitude is not (>= -90 and <= 90)) return Invalid("latitude", "latitude must be between -90 and 90.");
+        if (longitude is not (>= -180 and <= 180)) return Invalid("longitude", "longitude must be between -180 and 180.");
+        return TypedResults.Ok(await dispatch.DuplicatesAsync(parsed, latitude.Value, longitude.Value, ct));
+    }
+
+    // POST /api/incidents/{id}/assignments {"unitId": 7}
+    private static async Task<IResult> AssignAsync(long id, HttpContext http, DispatchService dispatch, CancellationToken ct)
+    {
+        var (body, problem) = await JsonRequest.ReadAsync<AssignRequest>(http.Request, MaxBodyBytes, ct);
+        if (problem is not null) return problem;
+        if (body!.UnitId is not { } unitId) return Invalid("unitId", "unitId is required.");
+        return await Refusals(async () => await dispatch.AssignAsync(id, unitId, Actor.From(http), ct) is { } made
+            ? TypedResults.Created($"/api/assignments/{made.Id}", made)
+            : TypedResults.NotFound());
+    }
+
+    // POST /api/assignments/{id}/steps {"step": "depart" | "arrive" | "clear"}
+    private static async Task<IResult> StepAsync(long id, HttpContext http, DispatchService dispatch, CancellationToken ct)
+    {
+        var (body, problem) = await JsonRequest.ReadAsync<StepRequest>(http.Request, MaxBodyBytes, ct);
+        if (problem is not null) return problem;
+        if (!AssignmentCodes.TryParseStep(body!.Step, out var step)) return Invalid("step", "step must be one of depart, arrive, clear.");
+        long? onlyUnit = null;
+        if (IsResponderOnly(http.User))
+        {
+            onlyUnit = await dispatch.UnitOfAsync(http.User, ct);
+            if (onlyUnit is null) return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "No unit", detail: "Your account is not bound to a patrol unit.");
+        }
+        return await Refusals(async () => await dispatch.AdvanceAsync(id, step, Actor.From(http), onlyUnit, ct) is { } moved
+            ? TypedResults.Ok(moved)
+            : TypedResults.NotFound());
+    }
+
+    // POST /api/incidents/{id}/resolve {"outcome": "..."}
+    private static async Task<IResult> ResolveAsync(long id, HttpContext http, DispatchService dispatch, CancellationToken ct)
+    {
+        var (body, problem) = await JsonRequest.ReadAsync<OutcomeRequest>(http.Request, MaxBodyBytes, ct);
+        if (problem is not null) return problem;
+        if (string.IsNullOrWhiteSpace(body!.Outcome)) return Invalid("outcome", "outcome is required: say what was done.");
+        if (body.Outcome.Length > IncidentReportRules.MaxDescriptionLength)
+            return Invalid("outcome", $"outcome must be at most {IncidentReportRules.MaxDescriptionLength} characters.");
+        return await Refusals(async () => await dispatch.ResolveAsync(id, body.Outcome, Actor.From(http), ct) is { } view
+            ? TypedResults.Ok(view)
+            : TypedResults.NotFound());
+    }
+
+    // POST /api/incidents/{id}/close {"verification": "..."}
+    private static async Task<IResult> CloseAsync(long id, HttpContext http, DispatchService dispatch, CancellationToken ct)
+    {
+        var (body, problem) = await JsonRequest.ReadAsync<VerificationRequest>(http.Request, MaxBodyBytes, ct);
+        if (problem is not null) return problem;
+        if (string.IsNullOrWhiteSpace(body!.Verification)) return Invalid("verification", "verification is required to close (核查结案).");
+        if (body.Verification.Length > IncidentReportRules.MaxDescriptionLength)
+            return Invalid("verification", $"verification must be at most {IncidentReportRules.MaxDescriptionLength} characters.");
+        return await Refusals(async () => await dispatch.CloseAsync(id, body.Verification, Actor.From(http), ct) is { } view
+            ? TypedResults.Ok(view)
+            : TypedResults.NotFound());
+    }
+
+    // POST /api/incidents/{id}/linked-reports {"description": "...", "callbackNumber": "..."}
+    private static async Task<IResult> LinkReportAsync(long id, HttpContext http, DispatchService dispatch, CancellationToken ct)
+    {
+        var (body, problem) = await JsonRequest.ReadAsync<LinkReportRequest>(http.Request, MaxBodyBytes, ct);
+        if (problem is not null) return problem;
+        if (body!.Description?.Length > IncidentReportRules.MaxDescriptionLength)
+            return Invalid("description", $"description must be at most {IncidentReportRules.MaxDescriptionLength} characters.");
+        if (CallRules.WhyNotCallback(body.CallbackNumber) is { } bad) return Invalid("callbackNumber", bad);
+        return await Refusals(async () => await dispatch.LinkReportAsync(id, body.Description, body.CallbackNumber, Actor.From(http), ct) is { } view
+            ? TypedResults.Ok(view)
+            : TypedResults.NotFound());
+    }
+
+    // GET /api/incidents/{id}/timeline: oldest first.
+    private static async Task<Ok<IReadOnlyList<TimelineEntry>>> TimelineAsync(long id, DispatchService dispatch, CancellationToken ct) =>
+        TypedResults.Ok(await dispatch.TimelineAsync(id, ct));
+
+    // GET /api/responder/assignment: the signed-in responder's current assignment, 204 when none.
+    private static async Task<Results<Ok<AssignmentView>, NoContent, ProblemHttpResult>> MyAssignmentAsync(HttpContext http, DispatchService dispatch, CancellationToken ct)
+    {
+        if (await dispatch.UnitOfAsync(http.User, ct) is not { } unitId)
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "No unit", detail: "Your account is not bound to a patrol unit.");
+        return await dispatch.CurrentForUnitAsync(unitId, ct) is { } current ? TypedResults.Ok(current) : TypedResults.NoContent();
+    }
+
+    // GET /api/places?q=吴山: the local gazetteer (subdistricts, communities, grids, landmarks).
+    private static async Task<Results<Ok<IReadOnlyList<PlaceHit>>, ValidationProblem>> PlacesAsync(string? q, Gazetteer gazetteer, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(q)) return Invalid("q", "q is required.");
+        if (q.Length > 100) return Invalid("q", "q must be at most 100 characters.");
+        return TypedResults.Ok(await gazetteer.SearchAsync(q, 10, ct));
+    }
+
+    private static bool IsResponderOnly(ClaimsPrincipal user) =>
+        user.IsInRole(Roles.Responder) && !user.IsInRole(Roles.Dispatcher) && !user.IsInRole(Roles.DutyOfficer) && !user.IsInRole(Roles.Admin);
+
+    private static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "The request is not valid.");
+
+    // A refused command: 409 when the state of things (or another dispatcher) stands in the way,
+    // 422 when what was sent cannot be accepted; the code lets a client translate the reason.
+    private static async Task<IResult> Refusals(Func<Task<IResult>> command)
+    {
+        try
+        {
+            return await command();
+        }
+        catch (DispatchRefusedException ex)
+        {
+            return TypedResults.Problem(
+                statusCode: ex.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity,
+                title: ex.Conflict ? "Refused: the situation has changed" : "Refused",
+                detail: ex.Refusal.Message,
+                extensions: new Dictionary<string, object?> { ["code"] = ex.Refusal.Code });
+        }
+    }
+}
