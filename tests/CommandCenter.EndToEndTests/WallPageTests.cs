@@ -70,7 +70,7 @@ public class WallPageTests : IAsyncLifetime
     private async Task ResolveAsync(long id)
     {
         using var http = ApiClient();
-        (await http.PostAsync($"api/incidents/{id}/resolve", null)).EnsureSuccessStatusCode();
+        (await http.PostAsJsonAsync($"api/incidents/{id}/resolve", new { outcome = "已处置" })).EnsureSuccessStatusCode();
     }
 
     // Points spread over the district: the mean vertex of every n-th grid's outer ring.

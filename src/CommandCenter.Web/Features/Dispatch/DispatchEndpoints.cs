@@ -146,11 +146,12 @@ public static class DispatchEndpoints
     private static async Task<Ok<IReadOnlyList<TimelineEntry>>> TimelineAsync(long id, DispatchService dispatch, CancellationToken ct) =>
         TypedResults.Ok(await dispatch.TimelineAsync(id, ct));
 
-    // GET /api/responder/assignment: the signed-in responder's current assignment, 204 when none.
+    // GET /api/responder/assignment: the signed-in responder's current assignment, 204 when none;
+    // 404 when the account's unit does not exist (an admin binds it on the users page).
     private static async Task<Results<Ok<AssignmentView>, NoContent, ProblemHttpResult>> MyAssignmentAsync(HttpContext http, DispatchService dispatch, CancellationToken ct)
     {
         if (await dispatch.UnitOfAsync(http.User, ct) is not { } unitId)
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "No unit", detail: "Your account is not bound to a patrol unit.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No unit", detail: "Your account is not bound to an existing patrol unit.");
         return await dispatch.CurrentForUnitAsync(unitId, ct) is { } current ? TypedResults.Ok(current) : TypedResults.NoContent();
     }
 
@@ -179,7 +180,8 @@ public static class DispatchEndpoints
         catch (DispatchRefusedException ex)
         {
             return TypedResults.Problem(
-                statusCode: ex.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity,
+                statusCode: ex.Refusal == DispatchService.NotYourUnit ? StatusCodes.Status403Forbidden
+                    : ex.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity,
                 title: ex.Conflict ? "Refused: the situation has changed" : "Refused",
                 detail: ex.Refusal.Message,
                 extensions: new Dictionary<string, object?> { ["code"] = ex.Refusal.Code });
