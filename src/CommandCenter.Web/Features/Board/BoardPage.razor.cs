@@ -8,9 +8,9 @@ using MudBlazor;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 
-namespace CommandCenter.Web.Components.Pages;
+namespace CommandCenter.Web.Features.Board;
 
-public sealed partial class Home
+public sealed partial class BoardPage
 {
     private IncidentFeed.BoardSubscription? _subscription;
     private IDisposable? _silence;
