@@ -32,4 +32,7 @@ public static class IncidentLifecycle
             : throw new InvalidOperationException($"An incident cannot go from {from} to {to}.");
 
     public static string ToCode(IncidentStatus status) => status.ToString().ToLowerInvariant();
+
+    public static bool TryParse(string? code, out IncidentStatus status) =>
+        Enum.TryParse(code, ignoreCase: true, out status) && Enum.IsDefined(status) && !int.TryParse(code, out _);
 }

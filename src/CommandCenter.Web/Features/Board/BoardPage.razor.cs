@@ -6,7 +6,10 @@ using CommandCenter.Web.Infrastructure;
 using Microsoft.Extensions.Localization;
 using MudBlazor;
 using Microsoft.AspNetCore.Authorization;
+using CommandCenter.Web.Features.Access;
+using CommandCenter.Web.Features.Dispatch;
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
 
 namespace CommandCenter.Web.Features.Board;
 
@@ -23,11 +26,32 @@ public sealed partial class BoardPage
     private IReadOnlyList<PlaceRef> _subdistricts = [];
     private long? _selectedUnitId;
 
+    private Actor _me = Actor.System("anonymous");
+    private bool _canDispatch;
+    private bool _canClose;
+    private bool _calling;
+    private CallTakingForm? _callForm;
+    private IReadOnlyList<IncidentView> _toVerify = [];
+    // The selected incident as last seen: it stays on screen after it leaves the open list (resolved).
+    private IncidentView? _selectedView;
+    private IJSObjectReference? _keys;
+    private DotNetObjectReference<BoardPage>? _self;
+
     private enum SideTab
     {
         Incidents,
+        Verify,
         Units,
     }
+
+    [Inject] private IDispatchDesk Desk { get; set; } = default!;
+
+    [Inject] private IJSRuntime JS { get; set; } = default!;
+
+    [CascadingParameter(Name = ClientAddress.CascadeName)] private ClientAddress? Client { get; set; }
+
+    private IncidentView? SelectedIncident =>
+        _selectedId is not { } id ? null : _items.FirstOrDefault(i => i.Id == id) ?? _toVerify.FirstOrDefault(i => i.Id == id) ?? _selectedView;
 
     [Inject] private IncidentFeed Feed { get; set; } = default!;
 
@@ -57,6 +81,11 @@ public sealed partial class BoardPage
 
     protected override async Task OnInitializedAsync()
     {
+        var user = (await AuthenticationState).User;
+        _me = Actor.From(user, Client?.Value);
+        _canDispatch = (await Authorization.AuthorizeAsync(user, Policies.Dispatch)).Succeeded;
+        _canClose = (await Authorization.AuthorizeAsync(user, Policies.CloseIncidents)).Succeeded;
+        if (_canClose) _toVerify = await Desk.AwaitingVerificationAsync();
         _subscription = await Feed.OpenBoardAsync(state => _ = InvokeAsync(() => OnBoardChangedAsync(state)));
         // The duty officer's one notice per unit that goes silent.
         _silence = Patrols.OnUnitSilent(unit => _ = InvokeAsync(() => Snackbar.Add(
@@ -82,11 +111,68 @@ public sealed partial class BoardPage
         _tab = SideTab.Units;
     }
 
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender || !_canDispatch || !RendererInfo.IsInteractive) return;
+        _self = DotNetObjectReference.Create(this);
+        _keys = await JS.InvokeAsync<IJSObjectReference>("import", "./board-keys.js");
+        await _keys.InvokeVoidAsync("listen", _self);
+    }
+
+    // F2 anywhere on the board: take a call.
+    [JSInvokable]
+    public void NewCallKey()
+    {
+        OpenCall();
+        StateHasChanged();
+    }
+
+    private void OpenCall()
+    {
+        _calling = true;
+        _grid = null;
+    }
+
+    private void CloseCall() => _calling = false;
+
+    private async Task CallDoneAsync(IncidentView incident)
+    {
+        _calling = false;
+        _tab = SideTab.Incidents;
+        await SelectIncidentAsync(incident);
+    }
+
+    // While a call is being taken, a click on the map places it; otherwise it opens the grid.
+    private async Task GridClickedAsync(GridClick click)
+    {
+        if (_calling && _callForm is not null) await _callForm.SetLocationAsync(click.Latitude, click.Longitude);
+        else await SelectGridAsync(click.GridCode);
+    }
+
+    private async Task CloseIncidentPanelAsync()
+    {
+        _selectedId = null;
+        _selectedView = null;
+        if (_map is not null) await _map.HighlightGridAsync(null);
+    }
+
+    private async Task ShowVerifyAsync()
+    {
+        _tab = SideTab.Verify;
+        _toVerify = await Desk.AwaitingVerificationAsync();
+    }
+
     private async Task OnBoardChangedAsync(IncidentFeed.BoardState state)
     {
         try
         {
             _items = state.Items;
+            if (state.Changed is { } changed)
+            {
+                if (changed.Id == _selectedId) _selectedView = changed;
+                // Resolved or closed somewhere: the duty officer's list to verify follows.
+                if (_canClose && !changed.IsOpen) _toVerify = await Desk.AwaitingVerificationAsync();
+            }
             // The open grid's panel follows the stream too.
             if (_grid is not null && state.Items.Count(i => i.GridCode == _grid.Grid.Code) != _grid.OpenIncidents.Count)
                 _grid = await GridForViewerAsync(_grid.Grid.Code);
@@ -101,6 +187,7 @@ public sealed partial class BoardPage
     private async Task SelectIncidentAsync(IncidentView incident)
     {
         _selectedId = incident.Id;
+        _selectedView = incident;
         if (_map is not null) await _map.FocusIncidentAsync(incident);
         if (incident.GridCode is not null) await SelectGridAsync(incident.GridCode);
     }
@@ -122,9 +209,22 @@ public sealed partial class BoardPage
         if (_map is not null) await _map.HighlightGridAsync(null);
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         _subscription?.Dispose();
         _silence?.Dispose();
+        if (_keys is not null)
+        {
+            try
+            {
+                await _keys.InvokeVoidAsync("stop");
+                await _keys.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // the circuit is gone, and the listener with the page
+            }
+        }
+        _self?.Dispose();
     }
 }

@@ -29,6 +29,7 @@ public static class DispatchEndpoints
         services.AddSingleton<UnitRecommender>();
         services.AddSingleton<DispatchService>();
         services.AddSingleton<Gazetteer>();
+        services.AddSingleton<IDispatchDesk, DispatchDesk>();
         services.AddHostedService<PlaceSeeder>();
         services.AddOptions<DispatchOptions>().Bind(config.GetSection(DispatchOptions.Section));
         return services;

@@ -36,6 +36,9 @@ public sealed partial class GridMap
 
     [Parameter] public EventCallback<string> OnGridSelected { get; set; }
 
+    // When set, a click on a grid comes here with the point clicked, instead of to OnGridSelected.
+    [Parameter] public EventCallback<GridClick> OnGridClicked { get; set; }
+
     // Opens focused on this incident (the incident room) instead of the whole district.
     [Parameter] public IncidentView? Focus { get; set; }
 
@@ -180,8 +183,10 @@ public sealed partial class GridMap
     [JSInvokable]
     public Task ReplayEnded() => OnReplayEnded.InvokeAsync();
 
+    // The point clicked comes along: the call-taking form places an incident with it.
     [JSInvokable]
-    public Task GridClicked(string code) => OnGridSelected.InvokeAsync(code);
+    public Task GridClicked(string code, double latitude, double longitude) =>
+        OnGridClicked.HasDelegate ? OnGridClicked.InvokeAsync(new GridClick(code, latitude, longitude)) : OnGridSelected.InvokeAsync(code);
 
     [JSInvokable]
     public Task IncidentClicked(long id) => OnIncidentSelected.InvokeAsync(id);
@@ -216,3 +221,5 @@ public sealed partial class GridMap
         }
     }
 }
+
+public sealed record GridClick(string GridCode, double Latitude, double Longitude);

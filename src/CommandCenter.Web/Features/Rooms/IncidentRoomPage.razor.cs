@@ -105,16 +105,7 @@ public sealed partial class IncidentRoomPage
 
     private Task SetLeadershipAsync(bool lead, bool on) => Rooms.SetLeadershipAsync(Id, _userId, lead, on, _me);
 
-    private string Describe(TimelineEntry e) => e.Kind switch
-    {
-        TimelineKinds.Reported => $"{L["TimelineReported"]}: {e.Text}",
-        TimelineKinds.Status => $"{L["TimelineStatus"]}: {L[$"Status_{e.Text}"]}",
-        TimelineKinds.Instruction => $"{L["TimelineInstruction"]} → {L[$"Role_{e.Addressee}"]}: {e.Text}",
-        TimelineKinds.Lead => e.Text == "on" ? L["TimelineLeadOn"] : L["TimelineLeadOff"],
-        TimelineKinds.Supervision => e.Text == "on" ? L["TimelineSupervisionOn"] : L["TimelineSupervisionOff"],
-        TimelineKinds.TaskDone => $"{L["TimelineTaskDone"]}: {e.Text}",
-        _ => e.Text,
-    };
+    private string Describe(TimelineEntry e) => TimelineText.Describe(e, L);
 
     public async ValueTask DisposeAsync()
     {

@@ -38,7 +38,7 @@ export function createTerritory({ map, element, dotnet, wall, replay, style, svg
         if (wall) return;
         layer.bindTooltip(textElement(`${f.properties.community} · ${f.properties.name}`), { sticky: true, className: 'cc-tooltip' });
         // A click on a unit drawn over the grid is the unit's, not the grid's.
-        layer.on('click', e => { if (!layers.get('patrols')?.unitAt(e.containerPoint)) dotnet.invokeMethodAsync('GridClicked', f.properties.code); });
+        layer.on('click', e => { if (!layers.get('patrols')?.unitAt(e.containerPoint)) dotnet.invokeMethodAsync('GridClicked', f.properties.code, e.latlng.lat, e.latlng.lng); });
       },
     }).addTo(map);
     lines.communities = L.geoJSON(t.communities, { renderer: svg, interactive: false, style: styles.communities }).addTo(map);

@@ -1,0 +1,97 @@
+using CommandCenter.Domain.Dispatch;
+using CommandCenter.Domain.Incidents;
+using CommandCenter.Domain.Patrols;
+using CommandCenter.Web.Data;
+using CommandCenter.Web.Features.Access;
+using CommandCenter.Web.Features.Incidents;
+using CommandCenter.Web.Features.Rooms;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CommandCenter.Web.Features.Dispatch;
+
+// What only the incident's own panel shows: the caller's number, further calls, and the timeline.
+public sealed record IncidentCase(string? CallbackNumber, IReadOnlyList<LinkedReport> LinkedReports, IReadOnlyList<TimelineEntry> Timeline);
+
+// Everything the dispatch screens ask for and command, in one seam: the components talk to this,
+// never to a DbContext, and component tests put a fake behind it.
+public interface IDispatchDesk
+{
+    StageTimerOptions Timers { get; }
+
+    Task<Recommendations?> RecommendAsync(long incidentId, UnitKind? kind, int take, CancellationToken ct = default);
+
+    Task<AssignmentView?> AssignAsync(long incidentId, long unitId, Actor actor, CancellationToken ct = default);
+
+    Task<AssignmentView?> AdvanceAsync(long assignmentId, AssignmentStep move, Actor actor, CancellationToken ct = default);
+
+    Task<IncidentView?> ResolveAsync(long incidentId, string outcome, Actor actor, CancellationToken ct = default);
+
+    Task<IncidentView?> CloseAsync(long incidentId, string verification, Actor actor, CancellationToken ct = default);
+
+    Task<IncidentView?> LinkReportAsync(long incidentId, string? description, string? callbackNumber, Actor actor, CancellationToken ct = default);
+
+    Task<IReadOnlyList<PossibleDuplicateView>> DuplicatesAsync(IncidentType type, double latitude, double longitude, CancellationToken ct = default);
+
+    Task<IReadOnlyList<PlaceHit>> PlacesAsync(string query, CancellationToken ct = default);
+
+    Task<IncidentView> ReportAsync(ValidIncidentReport report, Actor actor, CancellationToken ct = default);
+
+    Task<IncidentCase?> CaseAsync(long incidentId, CancellationToken ct = default);
+
+    // Resolved, not yet verified and closed: the duty officer's list (核查).
+    Task<IReadOnlyList<IncidentView>> AwaitingVerificationAsync(CancellationToken ct = default);
+}
+
+public sealed class DispatchDesk(
+    DispatchService dispatch,
+    UnitRecommender recommender,
+    Gazetteer gazetteer,
+    IncidentService incidents,
+    IDbContextFactory<CommandCenterDb> dbFactory,
+    IOptions<DispatchOptions> options) : IDispatchDesk
+{
+    public StageTimerOptions Timers => options.Value.Timers;
+
+    public Task<Recommendations?> RecommendAsync(long incidentId, UnitKind? kind, int take, CancellationToken ct = default) =>
+        recommender.ForIncidentAsync(incidentId, kind, take, ct);
+
+    public Task<AssignmentView?> AssignAsync(long incidentId, long unitId, Actor actor, CancellationToken ct = default) =>
+        dispatch.AssignAsync(incidentId, unitId, actor, ct);
+
+    public Task<AssignmentView?> AdvanceAsync(long assignmentId, AssignmentStep move, Actor actor, CancellationToken ct = default) =>
+        dispatch.AdvanceAsync(assignmentId, move, actor, ct: ct);
+
+    public Task<IncidentView?> ResolveAsync(long incidentId, string outcome, Actor actor, CancellationToken ct = default) =>
+        dispatch.ResolveAsync(incidentId, outcome, actor, ct);
+
+    public Task<IncidentView?> CloseAsync(long incidentId, string verification, Actor actor, CancellationToken ct = default) =>
+        dispatch.CloseAsync(incidentId, verification, actor, ct);
+
+    public Task<IncidentView?> LinkReportAsync(long incidentId, string? description, string? callbackNumber, Actor actor, CancellationToken ct = default) =>
+        dispatch.LinkReportAsync(incidentId, description, callbackNumber, actor, ct);
+
+    public Task<IReadOnlyList<PossibleDuplicateView>> DuplicatesAsync(IncidentType type, double latitude, double longitude, CancellationToken ct = default) =>
+        dispatch.DuplicatesAsync(type, latitude, longitude, ct);
+
+    public Task<IReadOnlyList<PlaceHit>> PlacesAsync(string query, CancellationToken ct = default) => gazetteer.SearchAsync(query, 8, ct);
+
+    public async Task<IncidentView> ReportAsync(ValidIncidentReport report, Actor actor, CancellationToken ct = default) =>
+        (await incidents.CreateAsync(report, actor, ct)).Incident;
+
+    public async Task<IncidentCase?> CaseAsync(long incidentId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var number = await db.Incidents.Where(i => i.Id == incidentId).Select(i => new { i.CallbackNumber }).FirstOrDefaultAsync(ct);
+        if (number is null) return null;
+        var linked = await db.LinkedReports.AsNoTracking().Where(r => r.IncidentId == incidentId).OrderBy(r => r.Id).ToListAsync(ct);
+        var timeline = await db.Timeline.AsNoTracking().Where(t => t.IncidentId == incidentId).OrderBy(t => t.At).ThenBy(t => t.Id).ToListAsync(ct);
+        return new IncidentCase(number.CallbackNumber, linked, timeline);
+    }
+
+    public async Task<IReadOnlyList<IncidentView>> AwaitingVerificationAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await IncidentService.LoadAsync(db, db.Incidents.Where(i => i.Status == IncidentStatus.Resolved).OrderBy(i => i.ResolvedAt).Take(200), ct);
+    }
+}
