@@ -54,7 +54,7 @@ public sealed class TerritoryMap(IDbContextFactory<CommandCenterDb> dbFactory)
                 g.Boundary,
                 Community = c.Name,
                 Subdistrict = s.Name,
-                Open = db.Incidents.Count(i => i.GridCode == g.Code && i.Status != IncidentStatus.Resolved && i.Status != IncidentStatus.Closed),
+                Open = db.Incidents.Count(i => i.GridCode == g.Code && IncidentLifecycle.OpenStatuses.Contains(i.Status)),
             }).ToListAsync(ct);
 
         var territory = new Dictionary<string, FeatureCollection>
