@@ -140,9 +140,11 @@ public class PatrolLiveTests(AppFixture fixture) : IClassFixture<AppFixture>
         await using var _h = hub;
         var notices = new List<UnitMarkerView>();
         using var _n = app.Services.GetRequiredService<PatrolLiveFeed>().OnUnitSilent(u => { lock (notices) notices.Add(u); });
+        var witnessMoves = 0;
         async Task SweptAtAsync(DateTimeOffset now)
         {
-            await PostFixAsync(http, witnessDevice, now);
+            // Each time somewhere new: a fix that only refreshes the time is not sent to the map.
+            await PostFixAsync(http, witnessDevice, now, lat: Lat + ++witnessMoves * 0.001);
             await NextForAsync(updates, witnessId, u => u.Status == "available" && u.FixAt.ToUnixTimeMilliseconds() == now.ToUnixTimeMilliseconds());
         }
 
