@@ -92,7 +92,9 @@ public class PatrolDemoTests : BrowserTest
             null, new() { Timeout = 60_000 });
         var stats = await page.EvaluateAsync<JsonElement>("() => document.querySelector('[data-testid=map]').ccPatrols.stats()");
         Assert.True(stats.GetProperty("batches").GetInt32() >= 1);
-        await page.WaitForTimeoutAsync(1500);
+        // The screenshot once the layer has drawn units on screen and the frame after it is painted.
+        await page.WaitForFunctionAsync("() => { const s = document.querySelector('[data-testid=map]').ccPatrols.stats(); return s.lastDrawMs > 0 && s.visible > 0; }");
+        await page.EvaluateAsync("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ArtifactsFolder, "patrols.png") });
     }
 

@@ -87,7 +87,8 @@ public class ReplayPageTests : BrowserTest
         // The tap goes through the circuit to the map: wait for it to land, then the clock must hold.
         await page.WaitForFunctionAsync($"() => !{Map}.ccReplay.playing()");
         var paused = await page.EvaluateAsync<double>($"() => {Map}.ccReplay.time()");
-        await page.WaitForTimeoutAsync(300);
+        // Three animation frames: while playing, each of them would have moved the clock.
+        await page.EvaluateAsync("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(done))))");
         Assert.Equal(paused, await page.EvaluateAsync<double>($"() => {Map}.ccReplay.time()"));
 
         foreach (var target in await page.Locator(".cc-replay-bar button, .cc-replay-bar input").AllAsync())

@@ -22,7 +22,11 @@ public static class IncidentLifecycle
         [IncidentStatus.Closed] = [],
     };
 
-    public static bool IsOpen(IncidentStatus status) => status is not (IncidentStatus.Resolved or IncidentStatus.Closed);
+    // What "open" means, once: queries use it as OpenStatuses.Contains(i.Status), which EF
+    // translates to SQL (typed as a list, not an array, so C# binds Enumerable.Contains).
+    public static readonly IReadOnlyList<IncidentStatus> OpenStatuses = [IncidentStatus.Reported, IncidentStatus.Dispatched, IncidentStatus.Handling];
+
+    public static bool IsOpen(IncidentStatus status) => OpenStatuses.Contains(status);
 
     public static bool CanMove(IncidentStatus from, IncidentStatus to) => Allowed[from].Contains(to);
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace CommandCenter.Domain.Patrols;
@@ -11,21 +10,15 @@ public sealed record OsmAndMessage(string? DeviceId, string? Token, FixReport Re
     public const string TokenParameter = "token";
 }
 
+// Where each value of the two forms is; FixReader reads them.
 public static class OsmAnd
 {
     public const double MetersPerSecondPerKnot = 1852.0 / 3600.0;
 
-    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
-
     public static OsmAndMessage ParseQuery(IEnumerable<KeyValuePair<string, string?>> parameters, DateTimeOffset receivedAt)
     {
-        var errors = new Dictionary<string, string[]>();
-        void Add(string field, string message) => errors[field] = [message];
-        string? deviceId = null, token = null;
-        DateTimeOffset? time = null;
-        double? lat = null, lon = null, speed = null, heading = null, altitude = null, accuracy = null, battery = null;
-        bool? charging = null;
-
+        var fix = new FixReader();
+        string? token = null;
         foreach (var (key, value) in parameters)
         {
             // Like Traccar: an empty parameter is as good as absent.
@@ -33,181 +26,174 @@ public static class OsmAnd
             switch (key)
             {
                 case "id" or "deviceid":
-                    deviceId = value.Trim();
+                    fix.DeviceId = value;
                     break;
                 case OsmAndMessage.TokenParameter:
                     token = value;
                     break;
                 case "timestamp":
-                    if (TryParseTimestamp(value, out var t)) time = t;
-                    else Add("time", $"timestamp '{Clip(value)}' is neither Unix seconds, Unix milliseconds nor ISO-8601.");
+                    if (FixReader.TryParseTime(value, out var t)) fix.Time = t;
+                    else fix.Fail("time", $"timestamp '{FixReader.Clip(value)}' is neither Unix seconds, Unix milliseconds nor ISO-8601.");
                     break;
                 case "lat":
-                    lat = Number(value, "latitude", "lat", Add);
+                    fix.Latitude = fix.Number(value, "latitude", "lat");
                     break;
                 case "lon":
-                    lon = Number(value, "longitude", "lon", Add);
+                    fix.Longitude = fix.Number(value, "longitude", "lon");
                     break;
                 case "location":
                     var parts = value.Split(',');
-                    if (parts.Length != 2) Add("latitude", $"location '{Clip(value)}' must be 'lat,lon'.");
+                    if (parts.Length != 2) fix.Fail("latitude", $"location '{FixReader.Clip(value)}' must be 'lat,lon'.");
                     else
                     {
-                        lat = Number(parts[0], "latitude", "location", Add);
-                        lon = Number(parts[1], "longitude", "location", Add);
+                        fix.Latitude = fix.Number(parts[0], "latitude", "location");
+                        fix.Longitude = fix.Number(parts[1], "longitude", "location");
                     }
                     break;
                 case "speed":
-                    speed = Number(value, "speed", "speed", Add) * MetersPerSecondPerKnot;
+                    fix.Speed = fix.Number(value, "speed", "speed") * MetersPerSecondPerKnot;
                     break;
                 case "bearing" or "heading":
-                    heading = Number(value, "heading", key, Add);
+                    fix.Heading = fix.Number(value, "heading", key);
                     break;
                 case "altitude":
-                    altitude = Number(value, "altitude", "altitude", Add);
+                    fix.Altitude = fix.Number(value, "altitude", "altitude");
                     break;
                 case "accuracy":
-                    accuracy = Number(value, "accuracy", "accuracy", Add);
+                    fix.Accuracy = fix.Number(value, "accuracy", "accuracy");
                     break;
                 case "batt":
-                    battery = Number(value, "battery", "batt", Add);
+                    fix.Battery = fix.Number(value, "battery", "batt");
                     break;
                 case "charge":
-                    charging = value is "1" || bool.TryParse(value, out var c) && c;
+                    fix.Charging = value is "1" || bool.TryParse(value, out var c) && c;
                     break;
                 default:
                     break; // hdop, sat, driverUniqueId, …: not kept
             }
         }
-
-        var report = new FixReport
-        {
-            DeviceId = deviceId,
-            // Like Traccar: a fix without a time is taken as received now.
-            Time = time ?? (errors.ContainsKey("time") ? null : receivedAt),
-            Latitude = lat,
-            Longitude = lon,
-            Speed = speed,
-            Heading = heading,
-            Altitude = altitude,
-            Accuracy = accuracy,
-            Battery = battery,
-            Charging = charging,
-        };
-        return new OsmAndMessage(deviceId, token, report, errors);
+        // Like Traccar: a fix without a time is taken as received now.
+        if (fix.Time is null && !fix.Failed("time")) fix.Time = receivedAt;
+        return Message(fix, token);
     }
 
     public static OsmAndMessage ParseJson(ReadOnlySpan<byte> utf8Json, string? token = null)
     {
-        var errors = new Dictionary<string, string[]>();
-        void Add(string field, string message) => errors[field] = [message];
+        var fix = new FixReader();
         try
         {
-            using var doc = JsonDocument.Parse(utf8Json.ToArray());
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            var json = new Utf8JsonReader(utf8Json);
+            if (!json.Read()) throw new JsonException("The body is empty.");
+            if (json.TokenType != JsonTokenType.StartObject)
             {
-                Add("body", "The body must be a JSON object.");
-                return new OsmAndMessage(null, token, new FixReport(), errors);
+                json.Skip();
+                ReadToEnd(ref json);
+                return BodyProblem(token, "The body must be a JSON object.");
             }
-            var deviceId = root.TryGetProperty("device_id", out var id) ? id.ValueKind switch
+            bool location = false, coords = false;
+            while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
             {
-                JsonValueKind.String => id.GetString()?.Trim(),
-                JsonValueKind.Number => id.GetRawText(),
-                _ => null,
-            } : null;
-            if (root.TryGetProperty(OsmAndMessage.TokenParameter, out var tokenElement) && tokenElement.ValueKind == JsonValueKind.String)
-                token ??= tokenElement.GetString();
-
-            var report = new FixReport { DeviceId = deviceId };
-            if (!root.TryGetProperty("location", out var location) || location.ValueKind != JsonValueKind.Object)
-            {
-                Add("location", "location is required.");
-                return new OsmAndMessage(deviceId, token, report, errors);
-            }
-            if (location.TryGetProperty("timestamp", out var ts))
-            {
-                if (ts.ValueKind == JsonValueKind.String && TryParseTimestamp(ts.GetString()!, out var t)) report = report with { Time = t };
-                else if (ts.ValueKind == JsonValueKind.Number && ts.TryGetInt64(out var n) && TryParseTimestamp(n.ToString(Invariant), out var tn)) report = report with { Time = tn };
-                else Add("time", "location.timestamp must be ISO-8601 (or Unix seconds/milliseconds).");
-            }
-            if (location.TryGetProperty("coords", out var coords) && coords.ValueKind == JsonValueKind.Object)
-            {
-                // The background-geolocation plugin sends -1 for "unknown" speed, heading and battery.
-                report = report with
+                if (json.ValueTextEquals("device_id"u8)) fix.DeviceId = fix.ReadDeviceId(ref json, "device_id", "id");
+                else if (json.ValueTextEquals(OsmAndMessage.TokenParameter))
                 {
-                    Latitude = JsonNumber(coords, "latitude", "latitude", Add),
-                    Longitude = JsonNumber(coords, "longitude", "longitude", Add),
-                    Speed = NonNegative(JsonNumber(coords, "speed", "speed", Add)),
-                    Heading = NonNegative(JsonNumber(coords, "heading", "heading", Add)),
-                    Accuracy = NonNegative(JsonNumber(coords, "accuracy", "accuracy", Add)),
-                    Altitude = JsonNumber(coords, "altitude", "altitude", Add),
-                };
-            }
-            else Add("latitude", "location.coords is required.");
-            if (location.TryGetProperty("battery", out var battery) && battery.ValueKind == JsonValueKind.Object)
-            {
-                var level = NonNegative(JsonNumber(battery, "level", "battery", Add));
-                report = report with
+                    json.Read();
+                    // The query's token, if any, wins.
+                    if (json.TokenType == JsonTokenType.String) token ??= json.GetString();
+                    else json.Skip();
+                }
+                else if (json.ValueTextEquals("location"u8))
                 {
-                    Battery = level * 100,
-                    Charging = battery.TryGetProperty("is_charging", out var ch) && ch.ValueKind is JsonValueKind.True or JsonValueKind.False
-                        ? ch.GetBoolean() : null,
-                };
+                    if (!EnterObject(ref json)) continue;
+                    location = true;
+                    coords |= ReadLocation(ref json, ref fix);
+                }
+                else Skip(ref json);
             }
-            return new OsmAndMessage(deviceId, token, report, errors);
+            ReadToEnd(ref json);
+            if (!location) fix.Fail("location", "location is required.");
+            else if (!coords) fix.Fail("latitude", "location.coords is required.");
+            return Message(fix, token);
         }
         catch (JsonException ex)
         {
-            Add("body", $"Malformed JSON: {ex.Message}");
-            return new OsmAndMessage(null, token, new FixReport(), errors);
+            return BodyProblem(token, $"Malformed JSON: {ex.Message}");
         }
     }
 
-    // Unix seconds or milliseconds (told apart as Traccar does: below 2^31 it is seconds),
-    // ddMMyyHHmmss, ISO-8601, or "yyyy-MM-dd HH:mm:ss" (taken as UTC).
-    public static bool TryParseTimestamp(string value, out DateTimeOffset time)
+    // {timestamp, coords{…}, battery{…}}; true when it had coords.
+    private static bool ReadLocation(ref Utf8JsonReader json, ref FixReader fix)
     {
-        value = value.Trim();
-        if (value.Length == 12 && DateTimeOffset.TryParseExact(value, "ddMMyyHHmmss", Invariant,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time))
-            return true;
-        if (long.TryParse(value, NumberStyles.None, Invariant, out var number))
+        var coords = false;
+        while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
         {
-            try
+            if (json.ValueTextEquals("timestamp"u8)) fix.Time = fix.ReadTime(ref json, "time", "location.timestamp must be ISO-8601 (or Unix seconds/milliseconds).");
+            else if (json.ValueTextEquals("coords"u8))
             {
-                time = number < int.MaxValue ? DateTimeOffset.FromUnixTimeSeconds(number) : DateTimeOffset.FromUnixTimeMilliseconds(number);
-                return true;
+                if (!EnterObject(ref json)) continue;
+                coords = true;
+                while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (json.ValueTextEquals("latitude"u8)) fix.Latitude = fix.ReadNumber(ref json, "latitude", "latitude");
+                    else if (json.ValueTextEquals("longitude"u8)) fix.Longitude = fix.ReadNumber(ref json, "longitude", "longitude");
+                    else if (json.ValueTextEquals("speed"u8)) fix.Speed = FixReader.Known(fix.ReadNumber(ref json, "speed", "speed"));
+                    else if (json.ValueTextEquals("heading"u8)) fix.Heading = FixReader.Known(fix.ReadNumber(ref json, "heading", "heading"));
+                    else if (json.ValueTextEquals("accuracy"u8)) fix.Accuracy = FixReader.Known(fix.ReadNumber(ref json, "accuracy", "accuracy"));
+                    else if (json.ValueTextEquals("altitude"u8)) fix.Altitude = fix.ReadNumber(ref json, "altitude", "altitude");
+                    else Skip(ref json);
+                }
             }
-            catch (ArgumentOutOfRangeException)
+            else if (json.ValueTextEquals("battery"u8))
             {
-                time = default;
-                return false;
+                if (!EnterObject(ref json)) continue;
+                while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+                {
+                    // The level is a fraction; a flag that is not a boolean is taken as not sent.
+                    if (json.ValueTextEquals("level"u8)) fix.Battery = FixReader.Known(fix.ReadNumber(ref json, "level", "battery")) * 100;
+                    else if (json.ValueTextEquals("is_charging"u8) && json.Read())
+                        fix.Charging = json.TokenType is JsonTokenType.True or JsonTokenType.False ? json.GetBoolean() : SkipAndNull(ref json);
+                    else Skip(ref json);
+                }
             }
+            else Skip(ref json);
         }
-        if (value.Contains('T', StringComparison.Ordinal))
-            return DateTimeOffset.TryParse(value, Invariant, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
-        return DateTimeOffset.TryParseExact(value, "yyyy-MM-dd HH:mm:ss", Invariant,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
+        return coords;
     }
 
-    private static double? Number(string value, string field, string parameter, Action<string, string> add)
+    // From a property name onto its value: true at an object's start; another value is skipped.
+    private static bool EnterObject(ref Utf8JsonReader json)
     {
-        // NaN and Infinity parse here and are refused by validation with the field's name.
-        if (double.TryParse(value, NumberStyles.Float, Invariant, out var d)) return d;
-        add(field, $"{parameter} '{Clip(value)}' is not a number.");
+        json.Read();
+        if (json.TokenType == JsonTokenType.StartObject) return true;
+        json.Skip();
+        return false;
+    }
+
+    private static void Skip(ref Utf8JsonReader json)
+    {
+        json.Read();
+        json.Skip();
+    }
+
+    private static bool? SkipAndNull(ref Utf8JsonReader json)
+    {
+        json.Skip();
         return null;
     }
 
-    private static double? JsonNumber(JsonElement parent, string property, string field, Action<string, string> add)
+    // Anything after the root value is malformed JSON: the reader throws on it.
+    private static void ReadToEnd(ref Utf8JsonReader json)
     {
-        if (!parent.TryGetProperty(property, out var e) || e.ValueKind == JsonValueKind.Null) return null;
-        if (e.ValueKind == JsonValueKind.Number) return e.GetDouble();
-        add(field, $"{property} must be a number.");
-        return null;
+        while (json.Read())
+        {
+        }
     }
 
-    private static double? NonNegative(double? value) => value is < 0 ? null : value;
+    private static OsmAndMessage Message(FixReader fix, string? token)
+    {
+        var parsed = fix.ToParsed();
+        return new OsmAndMessage(fix.DeviceId, token, parsed.Report, parsed.Errors);
+    }
 
-    private static string Clip(string value) => value.Length <= 40 ? value : value[..40] + "…";
+    private static OsmAndMessage BodyProblem(string? token, string message) =>
+        new(null, token, new FixReport(), new Dictionary<string, string[]> { ["body"] = [message] });
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using CommandCenter.Web.Data;
 using CommandCenter.Web.Live;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -49,16 +50,18 @@ public static class CenterBasics
         // Load balancers and orchestrators probe without credentials; the answers name no secret.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
-        app.MapGet("/culture/set", (string culture, string? redirectUri, HttpContext http) =>
-        {
-            if (!Cultures.Any(c => c.Name == culture)) return Results.BadRequest();
-            http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
-                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
-                new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, SameSite = SameSiteMode.Lax });
-            // Only local redirects: the parameter comes from the page's own link.
-            return Results.LocalRedirect(Features.Access.LocalReturnUrl.IsLocal(redirectUri) ? redirectUri : "/");
-        }).ExcludeFromDescription().AllowAnonymous(); // the sign-in page has the language menu too
+        app.MapGet("/culture/set", SetCulture).ExcludeFromDescription().AllowAnonymous(); // the sign-in page has the language menu too
         return app;
+    }
+
+    public static Results<RedirectHttpResult, BadRequest> SetCulture(string culture, string? redirectUri, HttpContext http)
+    {
+        if (!Cultures.Any(c => c.Name == culture)) return TypedResults.BadRequest();
+        http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+            new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, SameSite = SameSiteMode.Lax });
+        // Only local redirects: the parameter comes from the page's own link.
+        return TypedResults.LocalRedirect(Features.Access.LocalReturnUrl.IsLocal(redirectUri) ? redirectUri : "/");
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CommandCenter.Web.Infrastructure;
 
@@ -13,46 +14,34 @@ public static class JsonRequest
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, int maxBytes, CancellationToken ct)
+    // The value, or the problem to answer: Invalid (400, naming the field) or TooLarge (413).
+    public readonly record struct Body<T>(T? Value, ValidationProblem? Invalid, ProblemHttpResult? TooLarge);
+
+    public static async Task<Body<T>> ReadAsync<T>(HttpRequest request, int maxBytes, CancellationToken ct)
         where T : class
     {
         // The media type was checked before routing reached here (ApiRequestGuard: application/json, else 415).
-        var (buffer, tooLarge) = await ReadBodyAsync(request, maxBytes, ct);
-        if (tooLarge is not null) return (null, tooLarge);
-        if (buffer!.Length == 0) return (null, Invalid("body", "The request body is empty; send a JSON object."));
+        using var body = await RequestBody.ReadAsync(request, maxBytes, ct);
+        if (body is null) return new(null, null, TooLarge(maxBytes));
+        if (body.Length == 0) return new(null, Invalid("body", "The request body is empty; send a JSON object."), null);
 
         try
         {
-            var value = JsonSerializer.Deserialize<T>(buffer, Options);
-            return value is null ? (null, Invalid("body", "The request body must be a JSON object, not null.")) : (value, null);
+            var value = JsonSerializer.Deserialize<T>(body.Span, Options);
+            return value is null ? new(null, Invalid("body", "The request body must be a JSON object, not null."), null) : new(value, null, null);
         }
         catch (JsonException ex)
         {
             var field = FieldOf(ex.Path);
-            return (null, Invalid(field, $"Malformed JSON{(field == "body" ? "" : $" at '{field}'")}: {FirstSentence(ex.Message)}"));
+            return new(null, Invalid(field, $"Malformed JSON{(field == "body" ? "" : $" at '{field}'")}: {FirstSentence(ex.Message)}"), null);
         }
     }
 
-    // The raw body, or a 413 problem as soon as it passes maxBytes (declared or actually sent).
-    public static async Task<(byte[]? Body, IResult? TooLarge)> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken ct)
-    {
-        if (request.ContentLength > maxBytes) return (null, TooLarge(maxBytes));
-        using var buffer = new MemoryStream((int)Math.Clamp(request.ContentLength ?? 16 * 1024, 0, maxBytes));
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > maxBytes) return (null, TooLarge(maxBytes));
-            buffer.Write(chunk, 0, read);
-        }
-        return (buffer.ToArray(), null);
-    }
+    public static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "The request is not valid.");
 
-    public static IResult Invalid(string field, string message) =>
-        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "The request is not valid.");
-
-    public static IResult TooLarge(int maxBytes) =>
-        Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large",
+    public static ProblemHttpResult TooLarge(int maxBytes) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large",
             detail: $"The body may be at most {maxBytes} bytes.", extensions: new Dictionary<string, object?> { ["field"] = "body" });
 
     // "$.latitude" → "latitude"; "$" or unknown → "body".

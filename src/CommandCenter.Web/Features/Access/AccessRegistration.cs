@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 
 namespace CommandCenter.Web.Features.Access;
@@ -115,13 +116,15 @@ public static class AccessRegistration
 
     public static IEndpointRouteBuilder MapAccessEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/account/logout", async (HttpContext http, SignInManager<AppUser> signIn, AuditLog audit) =>
-        {
-            if (http.User.Identity?.IsAuthenticated == true) await audit.WriteAsync(Actor.From(http), AuditActions.SignedOut, http.User.Identity.Name);
-            await signIn.SignOutAsync();
-            return Results.LocalRedirect("/account/login");
-        }).RequireAuthorization(Policies.SignedIn);
+        app.MapPost("/account/logout", SignOutAsync).RequireAuthorization(Policies.SignedIn);
         return app;
+    }
+
+    public static async Task<RedirectHttpResult> SignOutAsync(HttpContext http, SignInManager<AppUser> signIn, AuditLog audit)
+    {
+        if (http.User.Identity?.IsAuthenticated == true) await audit.WriteAsync(Actor.From(http), AuditActions.SignedOut, http.User.Identity.Name);
+        await signIn.SignOutAsync();
+        return TypedResults.LocalRedirect("/account/login");
     }
 }
 

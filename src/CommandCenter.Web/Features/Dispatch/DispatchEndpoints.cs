@@ -79,8 +79,9 @@ public static class DispatchEndpoints
     // POST /api/incidents/{id}/assignments {"unitId": 7}
     private static async Task<IResult> AssignAsync(long id, HttpContext http, DispatchService dispatch, CancellationToken ct)
     {
-        var (body, problem) = await JsonRequest.ReadAsync<AssignRequest>(http.Request, MaxBodyBytes, ct);
-        if (problem is not null) return problem;
+        var read = await JsonRequest.ReadAsync<AssignRequest>(http.Request, MaxBodyBytes, ct);
+        if (ProblemOf(read) is { } problem) return problem;
+        var body = read.Value;
         if (body!.UnitId is not { } unitId) return Invalid("unitId", "unitId is required.");
         return await Refusals(async () => await dispatch.AssignAsync(id, unitId, Actor.From(http), ct) is { } made
             ? TypedResults.Created($"/api/assignments/{made.Id}", made)
@@ -90,8 +91,9 @@ public static class DispatchEndpoints
     // POST /api/assignments/{id}/steps {"step": "depart" | "arrive" | "clear"}
     private static async Task<IResult> StepAsync(long id, HttpContext http, DispatchService dispatch, CancellationToken ct)
     {
-        var (body, problem) = await JsonRequest.ReadAsync<StepRequest>(http.Request, MaxBodyBytes, ct);
-        if (problem is not null) return problem;
+        var read = await JsonRequest.ReadAsync<StepRequest>(http.Request, MaxBodyBytes, ct);
+        if (ProblemOf(read) is { } problem) return problem;
+        var body = read.Value;
         if (!AssignmentCodes.TryParseStep(body!.Step, out var step)) return Invalid("step", "step must be one of depart, arrive, clear.");
         long? onlyUnit = null;
         if (IsResponderOnly(http.User))
@@ -107,8 +109,9 @@ public static class DispatchEndpoints
     // POST /api/incidents/{id}/resolve {"outcome": "..."}
     private static async Task<IResult> ResolveAsync(long id, HttpContext http, DispatchService dispatch, CancellationToken ct)
     {
-        var (body, problem) = await JsonRequest.ReadAsync<OutcomeRequest>(http.Request, MaxBodyBytes, ct);
-        if (problem is not null) return problem;
+        var read = await JsonRequest.ReadAsync<OutcomeRequest>(http.Request, MaxBodyBytes, ct);
+        if (ProblemOf(read) is { } problem) return problem;
+        var body = read.Value;
         if (string.IsNullOrWhiteSpace(body!.Outcome)) return Invalid("outcome", "outcome is required: say what was done.");
         if (body.Outcome.Length > IncidentReportRules.MaxDescriptionLength)
             return Invalid("outcome", $"outcome must be at most {IncidentReportRules.MaxDescriptionLength} characters.");
@@ -120,8 +123,9 @@ public static class DispatchEndpoints
     // POST /api/incidents/{id}/close {"verification": "..."}
     private static async Task<IResult> CloseAsync(long id, HttpContext http, DispatchService dispatch, CancellationToken ct)
     {
-        var (body, problem) = await JsonRequest.ReadAsync<VerificationRequest>(http.Request, MaxBodyBytes, ct);
-        if (problem is not null) return problem;
+        var read = await JsonRequest.ReadAsync<VerificationRequest>(http.Request, MaxBodyBytes, ct);
+        if (ProblemOf(read) is { } problem) return problem;
+        var body = read.Value;
         if (string.IsNullOrWhiteSpace(body!.Verification)) return Invalid("verification", "verification is required to close (核查结案).");
         if (body.Verification.Length > IncidentReportRules.MaxDescriptionLength)
             return Invalid("verification", $"verification must be at most {IncidentReportRules.MaxDescriptionLength} characters.");
@@ -133,8 +137,9 @@ public static class DispatchEndpoints
     // POST /api/incidents/{id}/linked-reports {"description": "...", "callbackNumber": "..."}
     private static async Task<IResult> LinkReportAsync(long id, HttpContext http, DispatchService dispatch, CancellationToken ct)
     {
-        var (body, problem) = await JsonRequest.ReadAsync<LinkReportRequest>(http.Request, MaxBodyBytes, ct);
-        if (problem is not null) return problem;
+        var read = await JsonRequest.ReadAsync<LinkReportRequest>(http.Request, MaxBodyBytes, ct);
+        if (ProblemOf(read) is { } problem) return problem;
+        var body = read.Value;
         if (body!.Description?.Length > IncidentReportRules.MaxDescriptionLength)
             return Invalid("description", $"description must be at most {IncidentReportRules.MaxDescriptionLength} characters.");
         if (CallRules.WhyNotCallback(body.CallbackNumber) is { } bad) return Invalid("callbackNumber", bad);
@@ -163,6 +168,8 @@ public static class DispatchEndpoints
         if (q.Length > 100) return Invalid("q", "q must be at most 100 characters.");
         return TypedResults.Ok(await gazetteer.SearchAsync(q, 10, ct));
     }
+
+    private static IResult? ProblemOf<T>(JsonRequest.Body<T> read) where T : class => (IResult?)read.TooLarge ?? read.Invalid;
 
     private static bool IsResponderOnly(ClaimsPrincipal user) =>
         user.IsInRole(Roles.Responder) && !user.IsInRole(Roles.Dispatcher) && !user.IsInRole(Roles.DutyOfficer) && !user.IsInRole(Roles.Admin);

@@ -190,7 +190,7 @@ public sealed class DispatchService(
         // The database narrows by time and (generously) by a bounding box; the domain decides.
         var degrees = rules.DistanceMeters / 100_000.0 * 2;
         var nearby = await db.Incidents
-            .Where(i => i.Type == type && i.Status != IncidentStatus.Resolved && i.Status != IncidentStatus.Closed && i.ReportedAt >= since
+            .Where(i => i.Type == type && IncidentLifecycle.OpenStatuses.Contains(i.Status) && i.ReportedAt >= since
                 && i.Location.Y >= latitude - degrees && i.Location.Y <= latitude + degrees
                 && i.Location.X >= longitude - degrees * 1.5 && i.Location.X <= longitude + degrees * 1.5)
             .Select(i => new { i.Id, i.Type, i.Status, Lat = i.Location.Y, Lon = i.Location.X, i.ReportedAt })

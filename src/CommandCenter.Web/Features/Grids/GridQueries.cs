@@ -48,7 +48,7 @@ public sealed class GridQueries(IDbContextFactory<CommandCenterDb> dbFactory)
         var workers = await db.GridWorkers.Where(w => w.GridCode == gridCode).OrderBy(w => w.Id)
             .Select(w => new GridWorkerView(w.Name, w.Role, w.Phone)).ToListAsync(ct);
         var open = await IncidentService.ViewsOf(db, db.Incidents.Where(i =>
-                i.GridCode == gridCode && i.Status != IncidentStatus.Resolved && i.Status != IncidentStatus.Closed))
+                i.GridCode == gridCode && IncidentLifecycle.OpenStatuses.Contains(i.Status)))
             .ToListAsync(ct);
         return new GridDetail(chain.District, chain.Subdistrict, chain.Community, chain.Grid, workers,
             [.. open.OrderBy(i => i.PriorityLevel).ThenByDescending(i => i.ReportedAt)]);

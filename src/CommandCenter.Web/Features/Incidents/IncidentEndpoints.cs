@@ -1,6 +1,7 @@
 using CommandCenter.Domain.Incidents;
 using CommandCenter.Web.Features.Access;
 using CommandCenter.Web.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CommandCenter.Web.Features.Incidents;
 
@@ -11,31 +12,36 @@ public static class IncidentEndpoints
     public static IEndpointRouteBuilder MapIncidentEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/incidents").WithTags("Incidents");
-
-        api.MapPost("/", async (HttpContext http, HttpRequest request, IncidentService incidents, CancellationToken ct) =>
-        {
-            var (report, problem) = await JsonRequest.ReadAsync<IncidentReport>(request, MaxBodyBytes, ct);
-            if (problem is not null) return problem;
-            // A client may name its retry with the standard header instead of externalId.
-            if (report!.ExternalId is null && request.Headers["Idempotency-Key"].FirstOrDefault() is { Length: > 0 } key)
-                report = report with { ExternalId = key };
-
-            var errors = IncidentReportRules.Validate(report, out var valid);
-            if (errors.Count > 0) return Results.ValidationProblem(errors, title: "The incident is not valid.");
-
-            var result = await incidents.CreateAsync(valid!, Actor.From(http), ct);
-            var location = $"/api/incidents/{result.Incident.Id}";
-            return result.IsNew ? Results.Created(location, result.Incident) : Results.Ok(result.Incident);
-        }).RequireAuthorization(Policies.ReportIncidents);
-
-        api.MapGet("/{id:long}", async (long id, IncidentService incidents, CancellationToken ct) =>
-            await incidents.GetAsync(id, ct) is { } view ? Results.Ok(view) : Results.NotFound())
-            .RequireAuthorization(Policies.ReadIncidents);
-
-        api.MapGet("/open", async (IncidentService incidents, CancellationToken ct) =>
-            Results.Ok(await incidents.OpenSnapshotAsync(ct: ct)))
-            .RequireAuthorization(Policies.ReadIncidents);
-
+        api.MapPost("/", ReportAsync).RequireAuthorization(Policies.ReportIncidents);
+        api.MapGet("/{id:long}", GetAsync).RequireAuthorization(Policies.ReadIncidents);
+        api.MapGet("/open", OpenAsync).RequireAuthorization(Policies.ReadIncidents);
+        // Resolving (with its outcome) and closing are dispatch commands: DispatchEndpoints.
         return app;
     }
+
+    // 201 for a new incident, 200 with the stored one for a retry of the same externalId.
+    public static async Task<Results<Created<IncidentView>, Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> ReportAsync(
+        HttpContext http, HttpRequest request, IncidentService incidents, CancellationToken ct)
+    {
+        var (report, invalid, tooLarge) = await JsonRequest.ReadAsync<IncidentReport>(request, MaxBodyBytes, ct);
+        if (tooLarge is not null) return tooLarge;
+        if (invalid is not null) return invalid;
+        // A client may name its retry with the standard header instead of externalId.
+        if (report!.ExternalId is null && request.Headers["Idempotency-Key"].FirstOrDefault() is { Length: > 0 } key)
+            report = report with { ExternalId = key };
+
+        var errors = IncidentReportRules.Validate(report, out var valid);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The incident is not valid.");
+
+        var result = await incidents.CreateAsync(valid!, Actor.From(http), ct);
+        return result.IsNew
+            ? TypedResults.Created($"/api/incidents/{result.Incident.Id}", result.Incident)
+            : TypedResults.Ok(result.Incident);
+    }
+
+    public static async Task<Results<Ok<IncidentView>, NotFound>> GetAsync(long id, IncidentService incidents, CancellationToken ct) =>
+        await incidents.GetAsync(id, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+
+    public static async Task<Ok<IncidentSnapshot>> OpenAsync(IncidentService incidents, CancellationToken ct) =>
+        TypedResults.Ok(await incidents.OpenSnapshotAsync(ct: ct));
 }

@@ -119,7 +119,7 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
         await using var tx = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var lastSeq = await db.LiveStreams.Where(s => s.Stream == LiveStreams.Incidents).Select(s => s.LastSeq).FirstOrDefaultAsync(ct);
         var open = await LoadAsync(db, db.Incidents
-                .Where(i => i.Status != IncidentStatus.Resolved && i.Status != IncidentStatus.Closed)
+                .Where(i => IncidentLifecycle.OpenStatuses.Contains(i.Status))
                 .OrderByDescending(i => i.ReportedAt)
                 .Take(limit), ct);
         return new IncidentSnapshot(lastSeq, [.. open.OrderByDescending(i => i.ReportedAt)]);
@@ -130,7 +130,7 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Incidents
-            .Where(i => i.Source == source && i.Status != IncidentStatus.Resolved && i.Status != IncidentStatus.Closed && i.ReportedAt < before)
+            .Where(i => i.Source == source && IncidentLifecycle.OpenStatuses.Contains(i.Status) && i.ReportedAt < before)
             .OrderBy(i => i.ReportedAt)
             .Select(i => i.Id)
             .ToListAsync(ct);
@@ -160,7 +160,7 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
             IncidentCodes.ToCode(i.Priority),
             (int)i.Priority,
             IncidentLifecycle.ToCode(i.Status),
-            i.Status != IncidentStatus.Resolved && i.Status != IncidentStatus.Closed,
+            IncidentLifecycle.OpenStatuses.Contains(i.Status),
             i.Title,
             i.Description,
             i.Address,

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CommandCenter.Domain.Incidents;
 using CommandCenter.Web.Data;
 using CommandCenter.Web.Features.Grids;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
@@ -54,7 +55,7 @@ public sealed class TerritoryMap(IDbContextFactory<CommandCenterDb> dbFactory)
                 g.Boundary,
                 Community = c.Name,
                 Subdistrict = s.Name,
-                Open = db.Incidents.Count(i => i.GridCode == g.Code && i.Status != IncidentStatus.Resolved && i.Status != IncidentStatus.Closed),
+                Open = db.Incidents.Count(i => i.GridCode == g.Code && IncidentLifecycle.OpenStatuses.Contains(i.Status)),
             }).ToListAsync(ct);
 
         var territory = new Dictionary<string, FeatureCollection>
@@ -94,9 +95,10 @@ public static class MapRegistration
 
     public static IEndpointRouteBuilder MapMapEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/map/territory", async (TerritoryMap map, CancellationToken ct) =>
-            Results.Content(await map.TerritoryJsonAsync(ct), "application/geo+json")).WithTags("Map")
-            .RequireAuthorization(Access.Policies.ReadIncidents);
+        app.MapGet("/api/map/territory", TerritoryAsync).WithTags("Map").RequireAuthorization(Access.Policies.ReadIncidents);
         return app;
     }
+
+    public static async Task<ContentHttpResult> TerritoryAsync(TerritoryMap map, CancellationToken ct) =>
+        TypedResults.Content(await map.TerritoryJsonAsync(ct), "application/geo+json");
 }

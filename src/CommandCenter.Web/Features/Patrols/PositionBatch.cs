@@ -1,21 +1,15 @@
-using System.Buffers.Text;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using CommandCenter.Domain.Patrols;
 
 namespace CommandCenter.Web.Features.Patrols;
 
-public sealed record ParsedFix(FixReport Report, IReadOnlyDictionary<string, string[]> Errors);
-
 // Reads {"fixes":[{deviceId,time,latitude,longitude,speed,heading,altitude,accuracy,battery,charging}]}
 // fix by fix, so that one malformed fix is rejected alone instead of failing the whole batch.
 // One forward pass of Utf8JsonReader over the body: no document, no strings but the device ids.
+// The envelope is read here; each fix's values by the domain's FixReader, as OsmAnd's are.
 public static class PositionBatch
 {
     public sealed record Failure(string Field, string Message, bool TooMany = false);
-
-    private static readonly IReadOnlyDictionary<string, string[]> NoErrors = new Dictionary<string, string[]>();
 
     public static (IReadOnlyList<ParsedFix>? Fixes, Failure? Failure) Parse(ReadOnlySpan<byte> body, int maxFixes)
     {
@@ -91,110 +85,25 @@ public static class PositionBatch
             reader.Skip();
             return new ParsedFix(new FixReport(), new Dictionary<string, string[]> { ["body"] = ["A fix must be a JSON object."] });
         }
-        Dictionary<string, string[]>? errors = null;
-        void Add(string field, string message) => (errors ??= [])[field] = [message];
-
-        string? deviceId = null;
-        DateTimeOffset? time = null;
-        double? lat = null, lon = null, speed = null, heading = null, altitude = null, accuracy = null, battery = null;
-        bool? charging = null;
+        var fix = new FixReader();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("latitude"u8)) lat = Number(ref reader, "latitude", ref errors);
-            else if (reader.ValueTextEquals("longitude"u8)) lon = Number(ref reader, "longitude", ref errors);
-            else if (reader.ValueTextEquals("deviceId"u8))
-            {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.String) deviceId = reader.GetString()?.Trim();
-                else if (reader.TokenType == JsonTokenType.Number) deviceId = Encoding.UTF8.GetString(reader.ValueSpan);
-                else
-                {
-                    Add("deviceId", "deviceId must be a string.");
-                    reader.Skip();
-                }
-            }
-            else if (reader.ValueTextEquals("time"u8))
-            {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.Null) continue;
-                if (TryReadTime(ref reader, out var t)) time = t;
-                else
-                {
-                    Add("time", "time must be ISO-8601 or Unix seconds or milliseconds.");
-                    reader.Skip();
-                }
-            }
-            else if (reader.ValueTextEquals("speed"u8)) speed = Number(ref reader, "speed", ref errors);
-            else if (reader.ValueTextEquals("heading"u8)) heading = Number(ref reader, "heading", ref errors);
-            else if (reader.ValueTextEquals("accuracy"u8)) accuracy = Number(ref reader, "accuracy", ref errors);
-            else if (reader.ValueTextEquals("altitude"u8)) altitude = Number(ref reader, "altitude", ref errors);
-            else if (reader.ValueTextEquals("battery"u8)) battery = Number(ref reader, "battery", ref errors);
-            else if (reader.ValueTextEquals("charging"u8))
-            {
-                reader.Read();
-                if (reader.TokenType is JsonTokenType.True or JsonTokenType.False) charging = reader.GetBoolean();
-                else if (reader.TokenType != JsonTokenType.Null)
-                {
-                    Add("charging", "charging must be true or false.");
-                    reader.Skip();
-                }
-            }
+            if (reader.ValueTextEquals("latitude"u8)) fix.Latitude = fix.ReadNumber(ref reader, "latitude", "latitude");
+            else if (reader.ValueTextEquals("longitude"u8)) fix.Longitude = fix.ReadNumber(ref reader, "longitude", "longitude");
+            else if (reader.ValueTextEquals("deviceId"u8)) fix.DeviceId = fix.ReadDeviceId(ref reader, "deviceId", "deviceId");
+            else if (reader.ValueTextEquals("time"u8)) fix.Time = fix.ReadTime(ref reader, "time", "time must be ISO-8601 or Unix seconds or milliseconds.");
+            else if (reader.ValueTextEquals("speed"u8)) fix.Speed = fix.ReadNumber(ref reader, "speed", "speed");
+            else if (reader.ValueTextEquals("heading"u8)) fix.Heading = fix.ReadNumber(ref reader, "heading", "heading");
+            else if (reader.ValueTextEquals("accuracy"u8)) fix.Accuracy = fix.ReadNumber(ref reader, "accuracy", "accuracy");
+            else if (reader.ValueTextEquals("altitude"u8)) fix.Altitude = fix.ReadNumber(ref reader, "altitude", "altitude");
+            else if (reader.ValueTextEquals("battery"u8)) fix.Battery = fix.ReadNumber(ref reader, "battery", "battery");
+            else if (reader.ValueTextEquals("charging"u8)) fix.Charging = fix.ReadBool(ref reader, "charging", "charging");
             else
             {
                 reader.Read();
                 reader.Skip();
             }
         }
-        var report = new FixReport
-        {
-            DeviceId = deviceId,
-            Time = time,
-            Latitude = lat,
-            Longitude = lon,
-            Speed = speed,
-            Heading = heading,
-            Altitude = altitude,
-            Accuracy = accuracy,
-            Battery = battery,
-            Charging = charging,
-        };
-        return new ParsedFix(report, errors ?? NoErrors);
-    }
-
-    // ISO-8601 with an offset (what gateways send) is read in place; anything else — no offset
-    // (taken as UTC), Unix seconds or milliseconds as a number or a string — as OsmAnd reads it.
-    private static bool TryReadTime(ref Utf8JsonReader reader, out DateTimeOffset time)
-    {
-        time = default;
-        if (reader.TokenType == JsonTokenType.String)
-        {
-            if (!reader.HasValueSequence && !reader.ValueIsEscaped && HasOffset(reader.ValueSpan) && reader.TryGetDateTimeOffset(out time)) return true;
-            return OsmAnd.TryParseTimestamp(reader.GetString()!, out time);
-        }
-        if (reader.TokenType == JsonTokenType.Number && Utf8Parser.TryParse(reader.ValueSpan, out long _, out var consumed) && consumed == reader.ValueSpan.Length)
-            return OsmAnd.TryParseTimestamp(Encoding.UTF8.GetString(reader.ValueSpan), out time);
-        return false;
-    }
-
-    // …Z, …+08:00 or …-05:00 after a date and a time.
-    private static bool HasOffset(ReadOnlySpan<byte> value) =>
-        value.Length > 19 && (value[^1] == (byte)'Z' || value.Length >= 25 && value[^3] == (byte)':' && value[^6] is (byte)'+' or (byte)'-');
-
-    private static double? Number(ref Utf8JsonReader reader, string name, ref Dictionary<string, string[]>? errors)
-    {
-        reader.Read();
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.Null:
-                return null;
-            case JsonTokenType.Number when reader.TryGetDouble(out var d):
-                return d;
-            case JsonTokenType.String when double.TryParse(reader.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s):
-                return s; // "NaN" / "Infinity" reach validation, which names the field
-            default:
-                (errors ??= [])[name] = [$"{name} must be a number."];
-                reader.Skip();
-                return null;
-        }
+        return fix.ToParsed();
     }
 }

@@ -15,19 +15,24 @@ public sealed record FixToStore(long UnitId, PositionFix Fix);
 // the unique key fails the COPY, the transaction rolls back and the group goes the careful way —
 // COPY into a temp table, then INSERT … ON CONFLICT DO NOTHING RETURNING — so a repeat still
 // stores nothing. A small group (single OsmAnd fixes) skips COPY's round trips: the careful
-// statements run as one prepared statement over arrays. WriteAsync completes when the fixes are
+// statements run as one prepared batch over arrays. WriteAsync completes when the fixes are
 // committed (an OsmAnd request may be answered before: ADR 0007).
 //
-// Each unit's newest fix of the group is upserted into unit_positions in the same transaction —
-// unless this instance upserted that unit less than Patrol:LatestMinInterval ago: then the fix
-// waits (only the newest per unit) and a flush loop upserts it when the unit is due. The map reads
-// that table a few times a second, so more frequent upserts show nothing; under a flood of fixes
-// they would cost as much as the history itself. A unit reporting every few seconds is never held.
+// Whichever of the three ways a group goes, the same two things hold:
+// - received_at is this writer's clock (TimeProvider), read once per transaction and passed to
+//   every statement and to the COPY rows; never the database's now(), so one clock stamps all.
+// - each unit's newest fix of the group is upserted into unit_positions in the same transaction,
+//   unless this instance upserted that unit less than Patrol:LatestMinInterval ago: then the fix
+//   waits (only the newest per unit) and a flush loop upserts it, stamped when it does, once the
+//   unit is due. The map reads that table a few times a second, so more frequent upserts show
+//   nothing; under a flood of fixes they would cost as much as the history itself. A unit
+//   reporting every few seconds is never held.
 public sealed class PositionWriter(
     NpgsqlDataSource dataSource,
     PositionHistory history,
     IOptions<PatrolOptions> options,
     PatrolMetrics metrics,
+    TimeProvider clock,
     ILogger<PositionWriter> logger) : BackgroundService
 {
     // Awaited: the caller waits for the commit (false once the request has been answered).
@@ -45,7 +50,7 @@ public sealed class PositionWriter(
 
     private const string InsertHistory = """
         INSERT INTO positions (unit_id, fix_time, location, speed, heading, accuracy, altitude, battery, received_at)
-        SELECT unit_id, fix_time, ST_SetSRID(ST_MakePoint(lon, lat), 4326), speed, heading, accuracy, altitude, battery, now()
+        SELECT unit_id, fix_time, ST_SetSRID(ST_MakePoint(lon, lat), 4326), speed, heading, accuracy, altitude, battery, @received_at
         FROM fix_in
         ORDER BY unit_id, fix_time -- one lock order for every writer: concurrent repeats cannot deadlock
         ON CONFLICT DO NOTHING
@@ -56,7 +61,7 @@ public sealed class PositionWriter(
     private const string UpsertLatest = """
         INSERT INTO unit_positions AS u (unit_id, fix_time, location, speed, heading, accuracy, altitude, battery, received_at, tx)
         SELECT DISTINCT ON (unit_id) unit_id, fix_time, ST_SetSRID(ST_MakePoint(lon, lat), 4326),
-               speed, heading, accuracy, altitude, battery, now(), txid_current()
+               speed, heading, accuracy, altitude, battery, @received_at, txid_current()
         FROM fix_in
         ORDER BY unit_id, fix_time DESC
         ON CONFLICT (unit_id) DO UPDATE SET
@@ -74,18 +79,13 @@ public sealed class PositionWriter(
                 AS f(unit_id, fix_time, lat, lon, speed, heading, accuracy, altitude, battery))
         """;
 
-    // The same statements over unnest()ed arrays, in one round trip; fix_in is a CTE here.
-    private const string WriteSmallGroup = $"""
-        WITH {FixArrays},
-        stored AS ({InsertHistory}),
-        latest AS ({UpsertLatest})
-        SELECT unit_id, fix_time FROM stored
-        """;
+    // The history insert over unnest()ed arrays; fix_in is a CTE here.
+    private const string InsertHistoryOfArrays = $"WITH {FixArrays} {InsertHistory}";
 
     // The optimistic path: the history straight from a raw binary COPY (PositionCopyRows).
     private const string CopyHistory = $"COPY positions ({PositionCopyRows.Columns}) FROM STDIN (FORMAT BINARY)";
 
-    // …and the latest upsert over arrays holding only each unit's newest fix of the group.
+    // …and, on every path, the latest upsert over arrays holding only each due unit's newest fix.
     private const string UpsertLatestOfArrays = $"WITH {FixArrays} {UpsertLatest}";
 
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(10_000)
@@ -203,8 +203,9 @@ public sealed class PositionWriter(
     {
         var started = Stopwatch.GetTimestamp();
         await history.EnsureDaysAsync(conn, DaysOf(group), ct);
+        var receivedAt = clock.GetUtcNow();
 
-        if (count >= options.Value.CopyFrom && await TryCopyAllAsync(conn, group, ct))
+        if (count >= options.Value.CopyFrom && await TryCopyAllAsync(conn, group, receivedAt, ct))
         {
             metrics.Written(count, Stopwatch.GetElapsedTime(started));
             foreach (var p in group) p.Done.TrySetResult(p.Fixes.Count);
@@ -212,8 +213,8 @@ public sealed class PositionWriter(
         }
 
         var stored = count < options.Value.CopyFrom
-            ? await WriteSmallAsync(conn, group, ct)
-            : await CopyAsync(conn, group, ct);
+            ? await WriteSmallAsync(conn, group, receivedAt, ct)
+            : await CopyAsync(conn, group, receivedAt, ct);
         metrics.Written(count, Stopwatch.GetElapsedTime(started));
 
         foreach (var p in group)
@@ -242,14 +243,14 @@ public sealed class PositionWriter(
 
     // True when every fix of the group was new and is now committed; false (nothing written)
     // when one was already stored, or is stored twice within the group.
-    private async Task<bool> TryCopyAllAsync(NpgsqlConnection conn, List<Pending> group, CancellationToken ct)
+    private async Task<bool> TryCopyAllAsync(NpgsqlConnection conn, List<Pending> group, DateTimeOffset receivedAt, CancellationToken ct)
     {
         await using var tx = await conn.BeginTransactionAsync(ct);
         try
         {
             // Disposing the stream ends the COPY: a repeat fails there, on the primary key.
             await using var copy = await conn.BeginRawBinaryCopyAsync(CopyHistory, ct);
-            await PositionCopyRows.WriteAsync(copy, group.SelectMany(p => p.Fixes), DateTimeOffset.UtcNow, ct);
+            await PositionCopyRows.WriteAsync(copy, group.SelectMany(p => p.Fixes), receivedAt, ct);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -258,13 +259,21 @@ public sealed class PositionWriter(
             return false;
         }
 
+        await UpsertLatestAndCommitAsync(conn, tx, group, receivedAt, ct);
+        return true;
+    }
+
+    // The due units' newest fixes into unit_positions, then the commit. If either fails, the held
+    // fixes this took are held again; the group's own rolled back with the history, and return.
+    private async Task UpsertLatestAndCommitAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<Pending> group, DateTimeOffset receivedAt, CancellationToken ct)
+    {
         var due = _latest.TakeDue(group.SelectMany(p => p.Fixes), Environment.TickCount64, out var released);
         try
         {
             if (due.Count > 0)
             {
-                await using var upsert = FixesCommand(UpsertLatestOfArrays, conn, due);
-                upsert.Transaction = tx;
+                await using var upsert = new NpgsqlCommand(UpsertLatestOfArrays, conn, tx);
+                AddFixParameters(upsert.Parameters, due, receivedAt);
                 await upsert.PrepareAsync(ct);
                 await upsert.ExecuteNonQueryAsync(ct);
             }
@@ -272,10 +281,9 @@ public sealed class PositionWriter(
         }
         catch
         {
-            _latest.Hold(released); // the group's own fixes rolled back with the history
+            _latest.Hold(released);
             throw;
         }
-        return true;
     }
 
     // Upserts held fixes once their unit is due, on its own connection.
@@ -294,7 +302,8 @@ public sealed class PositionWriter(
                 try
                 {
                     conn ??= await dataSource.OpenConnectionAsync(stoppingToken);
-                    await using var upsert = FixesCommand(UpsertLatestOfArrays, conn, due);
+                    await using var upsert = new NpgsqlCommand(UpsertLatestOfArrays, conn);
+                    AddFixParameters(upsert.Parameters, due, clock.GetUtcNow());
                     await upsert.PrepareAsync(stoppingToken);
                     await upsert.ExecuteNonQueryAsync(stoppingToken);
                 }
@@ -317,60 +326,76 @@ public sealed class PositionWriter(
         }
     }
 
-    private async Task<HashSet<(long UnitId, DateTimeOffset Time)>> CopyAsync(NpgsqlConnection conn, List<Pending> group, CancellationToken ct)
+    private async Task<HashSet<(long UnitId, DateTimeOffset Time)>> CopyAsync(NpgsqlConnection conn, List<Pending> group, DateTimeOffset receivedAt, CancellationToken ct)
     {
         var stored = new HashSet<(long UnitId, DateTimeOffset Time)>();
-        await using (var tx = await conn.BeginTransactionAsync(ct))
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var copy = await conn.BeginBinaryImportAsync(CopyStaging, ct))
         {
-            await using (var copy = await conn.BeginBinaryImportAsync(CopyStaging, ct))
-            {
-                WriteStagingRows(copy, group);
-                await copy.CompleteAsync(ct);
-            }
-            await using (var insert = new NpgsqlCommand(InsertHistory, conn, tx))
-            await using (var reader = await insert.ExecuteReaderAsync(ct))
-            {
-                while (await reader.ReadAsync(ct)) stored.Add((reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1)));
-            }
-            await using (var upsert = new NpgsqlCommand(UpsertLatest, conn, tx))
-            {
-                upsert.Parameters.Add(new NpgsqlParameter<double>("min_move", options.Value.MinMoveMeters));
-                await upsert.ExecuteNonQueryAsync(ct);
-            }
-            await tx.CommitAsync(ct);
+            WriteStagingRows(copy, group);
+            await copy.CompleteAsync(ct);
         }
+        await using (var insert = new NpgsqlCommand(InsertHistory, conn, tx))
+        {
+            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("received_at", receivedAt));
+            await using var reader = await insert.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) stored.Add((reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1)));
+        }
+        await UpsertLatestAndCommitAsync(conn, tx, group, receivedAt, ct);
         return stored;
     }
 
-    // One statement, so atomic without BEGIN/COMMIT; prepared once per connection.
-    private async Task<HashSet<(long UnitId, DateTimeOffset Time)>> WriteSmallAsync(NpgsqlConnection conn, List<Pending> group, CancellationToken ct)
+    // The history insert and the latest upsert sent as one batch: one round trip, and atomic
+    // without BEGIN/COMMIT (a batch runs in one implicit transaction). Prepared once per connection.
+    private async Task<HashSet<(long UnitId, DateTimeOffset Time)>> WriteSmallAsync(NpgsqlConnection conn, List<Pending> group, DateTimeOffset receivedAt, CancellationToken ct)
     {
-        await using var cmd = FixesCommand(WriteSmallGroup, conn, [.. group.SelectMany(p => p.Fixes)]);
-        await cmd.PrepareAsync(ct);
-        var stored = new HashSet<(long UnitId, DateTimeOffset Time)>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) stored.Add((reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1)));
-        return stored;
+        await using var batch = new NpgsqlBatch(conn);
+        var insert = new NpgsqlBatchCommand(InsertHistoryOfArrays);
+        AddFixParameters(insert.Parameters, [.. group.SelectMany(p => p.Fixes)], receivedAt);
+        batch.BatchCommands.Add(insert);
+        var due = _latest.TakeDue(group.SelectMany(p => p.Fixes), Environment.TickCount64, out var released);
+        if (due.Count > 0)
+        {
+            var upsert = new NpgsqlBatchCommand(UpsertLatestOfArrays);
+            AddFixParameters(upsert.Parameters, due, receivedAt);
+            batch.BatchCommands.Add(upsert);
+        }
+        try
+        {
+            await batch.PrepareAsync(ct);
+            var stored = new HashSet<(long UnitId, DateTimeOffset Time)>();
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) stored.Add((reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1)));
+            while (await reader.NextResultAsync(ct))
+            {
+                // the upsert returns nothing; reading on surfaces its error, if any
+            }
+            return stored;
+        }
+        catch
+        {
+            _latest.Hold(released);
+            throw;
+        }
     }
 
-    // A statement over FixArrays, with its parameters.
-    private NpgsqlCommand FixesCommand(string sql, NpgsqlConnection conn, List<FixToStore> fixes)
+    // The parameters of a statement over FixArrays.
+    private void AddFixParameters(NpgsqlParameterCollection parameters, List<FixToStore> fixes, DateTimeOffset receivedAt)
     {
-        var cmd = new NpgsqlCommand(sql, conn);
-        cmd.Parameters.Add(new NpgsqlParameter<long[]>("unit_id", [.. fixes.Select(f => f.UnitId)]));
-        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("fix_time", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+        parameters.Add(new NpgsqlParameter<long[]>("unit_id", [.. fixes.Select(f => f.UnitId)]));
+        parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("fix_time", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
         {
             TypedValue = [.. fixes.Select(f => StoredTime(f.Fix.Time))],
         });
-        cmd.Parameters.Add(new NpgsqlParameter<double[]>("lat", [.. fixes.Select(f => f.Fix.Latitude)]));
-        cmd.Parameters.Add(new NpgsqlParameter<double[]>("lon", [.. fixes.Select(f => f.Fix.Longitude)]));
-        cmd.Parameters.Add(Reals("speed", fixes, f => f.Speed));
-        cmd.Parameters.Add(Reals("heading", fixes, f => f.Heading));
-        cmd.Parameters.Add(Reals("accuracy", fixes, f => f.Accuracy));
-        cmd.Parameters.Add(Reals("altitude", fixes, f => f.Altitude));
-        cmd.Parameters.Add(Reals("battery", fixes, f => f.Battery));
-        cmd.Parameters.Add(new NpgsqlParameter<double>("min_move", options.Value.MinMoveMeters));
-        return cmd;
+        parameters.Add(new NpgsqlParameter<double[]>("lat", [.. fixes.Select(f => f.Fix.Latitude)]));
+        parameters.Add(new NpgsqlParameter<double[]>("lon", [.. fixes.Select(f => f.Fix.Longitude)]));
+        parameters.Add(Reals("speed", fixes, f => f.Speed));
+        parameters.Add(Reals("heading", fixes, f => f.Heading));
+        parameters.Add(Reals("accuracy", fixes, f => f.Accuracy));
+        parameters.Add(Reals("altitude", fixes, f => f.Altitude));
+        parameters.Add(Reals("battery", fixes, f => f.Battery));
+        parameters.Add(new NpgsqlParameter<double>("min_move", options.Value.MinMoveMeters));
+        parameters.Add(new NpgsqlParameter<DateTimeOffset>("received_at", receivedAt));
     }
 
     private static NpgsqlParameter<float?[]> Reals(string name, List<FixToStore> fixes, Func<PositionFix, double?> value) =>

@@ -14,7 +14,7 @@ public sealed class WallQueries(IDbContextFactory<CommandCenterDb> dbFactory, Ce
         var reported = await db.Incidents.CountAsync(i => i.ReportedAt >= windows.HourAgo && i.ReportedAt <= now, ct);
         // A reopened incident keeps its first ResolvedAt; it is not resolved today until it is again.
         var resolved = await db.Incidents.CountAsync(i =>
-            (i.Status == IncidentStatus.Resolved || i.Status == IncidentStatus.Closed) && i.ResolvedAt >= windows.StartOfDay && i.ResolvedAt <= now, ct);
+            !IncidentLifecycle.OpenStatuses.Contains(i.Status) && i.ResolvedAt >= windows.StartOfDay && i.ResolvedAt <= now, ct);
         return new WallCounts(reported, resolved);
     }
 }

@@ -134,22 +134,31 @@ public class PatrolLiveTests(AppFixture fixture) : IClassFixture<AppFixture>
         await app.StartedAsync();
         var http = app.CreateApiClient();
         var (unitId, deviceId) = await RegisterAsync(http);
+        // A second unit whose fix, sent after the clock moves, proves a sweep ran at the new time.
+        var (witnessId, witnessDevice) = await RegisterAsync(http);
         var (hub, updates, _) = await JoinAsync(app);
         await using var _h = hub;
         var notices = new List<UnitMarkerView>();
         using var _n = app.Services.GetRequiredService<PatrolLiveFeed>().OnUnitSilent(u => { lock (notices) notices.Add(u); });
+        var witnessMoves = 0;
+        async Task SweptAtAsync(DateTimeOffset now)
+        {
+            // Each time somewhere new: a fix that only refreshes the time is not sent to the map.
+            await PostFixAsync(http, witnessDevice, now, lat: Lat + ++witnessMoves * 0.001);
+            await NextForAsync(updates, witnessId, u => u.Status == "available" && u.FixAt.ToUnixTimeMilliseconds() == now.ToUnixTimeMilliseconds());
+        }
 
         await PostFixAsync(http, deviceId, clock.GetUtcNow());
         Assert.Equal("available", (await NextForAsync(updates, unitId)).Status);
         clock.Advance(TimeSpan.FromSeconds(29));
-        await Task.Delay(600, Ct); // two flushes: still not stale
+        await SweptAtAsync(clock.GetUtcNow());
         Assert.Equal("available", app.Services.GetRequiredService<PatrolLiveFeed>().Snapshot().Units.Single(u => u.Id == unitId).Status);
 
         clock.Advance(TimeSpan.FromSeconds(2));
         var silent = await NextForAsync(updates, unitId);
         Assert.Equal("silent", silent.Status);
         clock.Advance(TimeSpan.FromSeconds(30));
-        await Task.Delay(600, Ct); // more sweeps: still one notice for the duty officer
+        await SweptAtAsync(clock.GetUtcNow()); // a sweep 30 s later: still one notice for the duty officer
         lock (notices) Assert.Single(notices, n => n.Id == unitId);
 
         await PostFixAsync(http, deviceId, clock.GetUtcNow());

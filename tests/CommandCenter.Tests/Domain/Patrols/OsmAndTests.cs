@@ -40,19 +40,6 @@ public class OsmAndTests
         Assert.Equal(270, m.Report.Heading);
     }
 
-    [Theory]
-    [InlineData("1795761600", "2026-11-27T06:40:00Z")]         // Unix seconds
-    [InlineData("1795761600123", "2026-11-27T06:40:00.123Z")]  // Unix milliseconds
-    [InlineData("2026-11-27T14:40:00+08:00", "2026-11-27T06:40:00Z")]
-    [InlineData("2026-11-27T06:40:00Z", "2026-11-27T06:40:00Z")]
-    [InlineData("2026-11-27 06:40:00", "2026-11-27T06:40:00Z")]
-    [InlineData("271126064000", "2026-11-27T06:40:00Z")]       // ddMMyyHHmmss
-    public void Timestamps_come_in_seconds_milliseconds_or_ISO_8601(string value, string expected)
-    {
-        Assert.True(OsmAnd.TryParseTimestamp(value, out var time));
-        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), time);
-    }
-
     [Fact]
     public void A_fix_without_a_timestamp_is_taken_as_received_now()
     {

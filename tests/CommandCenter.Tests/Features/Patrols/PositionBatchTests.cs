@@ -1,4 +1,5 @@
 using System.Text;
+using CommandCenter.Domain.Patrols;
 using CommandCenter.Web.Features.Patrols;
 
 namespace CommandCenter.Tests.Features.Patrols;
