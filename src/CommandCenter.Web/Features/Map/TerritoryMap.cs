@@ -96,7 +96,7 @@ public static class MapRegistration
     {
         app.MapGet("/api/map/territory", async (TerritoryMap map, CancellationToken ct) =>
             Results.Content(await map.TerritoryJsonAsync(ct), "application/geo+json")).WithTags("Map")
-            .RequireAuthorization(Access.Policies.ReadIncidents);
+            .RequireAuthorization(Access.Policies.ReadTerritory);
         return app;
     }
 }
