@@ -28,6 +28,7 @@ public static class DispatchEndpoints
     {
         services.AddSingleton<UnitRecommender>();
         services.AddSingleton<DispatchService>();
+        services.AddSingleton<IResponderDesk, ResponderDesk>();
         services.AddSingleton<Gazetteer>();
         services.AddHostedService<PlaceSeeder>();
         services.AddOptions<DispatchOptions>().Bind(config.GetSection(DispatchOptions.Section));
