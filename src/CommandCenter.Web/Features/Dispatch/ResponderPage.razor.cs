@@ -120,6 +120,12 @@ public sealed partial class ResponderPage
         return text.ResourceNotFound ? L["Refusal_other"] : text;
     }
 
+    // Grid names usually begin with their community's ("清波第2社区第05网格"): say it once.
+    private string Place(Incidents.IncidentView i) =>
+        i.GridName is null ? L["OutsideDistrict"]
+        : i.CommunityName is null || i.GridName.StartsWith(i.CommunityName, StringComparison.Ordinal) ? i.GridName
+        : $"{i.CommunityName} · {i.GridName}";
+
     // The unit's duty as the board names it: a dispatched unit is "assigned".
     private static string StageKey(AssignmentView a) => a.Status == "dispatched" ? "assigned" : a.Status;
 

@@ -81,11 +81,21 @@ public class ResponderPageTests : ComponentTestContext
         Assert.Equal("商场门口两人打架", cut.Find("[data-testid=incident-title]").TextContent);
         Assert.Equal("火情", cut.Find("[data-testid=incident-type]").TextContent);
         Assert.Equal("解放路 88 号", cut.Find("[data-testid=address]").TextContent);
-        Assert.Contains("清波第1社区 · 第01网格", cut.Markup);
+        Assert.Equal("清波第1社区 · 第01网格", cut.Find("[data-testid=grid]").TextContent);
         Assert.Equal("一人受伤", cut.Find("[data-testid=description]").TextContent);
         Assert.Equal("4:07", cut.Find("[data-testid=stage-clock]").TextContent);
         Assert.Equal("已派警", cut.Find("[data-testid=stage]").TextContent);
         Assert.Single(cut.FindComponents<GridMap>());
+    }
+
+    [Fact]
+    public void A_grid_named_after_its_community_names_the_community_once()
+    {
+        _desk.Duty = Duty(incident: IncidentBoardTests.Incident(3) with { CommunityName = "清波第2社区", GridName = "清波第2社区第05网格" });
+
+        var cut = Render<ResponderPage>();
+
+        Assert.Equal("清波第2社区第05网格", cut.Find("[data-testid=grid]").TextContent);
     }
 
     [Fact]
