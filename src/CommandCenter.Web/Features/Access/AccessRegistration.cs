@@ -81,6 +81,8 @@ public static class AccessRegistration
                 BoardRoles.Any(c.User.IsInRole) || c.User.HasScope(Scopes.IncidentsRead) || c.User.HasScope(Scopes.IncidentsWrite) || c.User.HasScope(Scopes.PositionsRead)))
             .AddPolicy(Policies.ReadIncidents, p => p.RequireAssertion(c =>
                 BoardRoles.Any(c.User.IsInRole) || c.User.HasScope(Scopes.IncidentsRead) || c.User.HasScope(Scopes.IncidentsWrite)))
+            .AddPolicy(Policies.ReadTerritory, p => p.RequireAssertion(c =>
+                BoardRoles.Any(c.User.IsInRole) || c.User.IsInRole(Roles.Responder) || c.User.HasScope(Scopes.IncidentsRead) || c.User.HasScope(Scopes.IncidentsWrite)))
             .AddPolicy(Policies.ReportIncidents, p => p.RequireAssertion(c =>
                 ReportingRoles.Any(c.User.IsInRole) || c.User.HasScope(Scopes.IncidentsWrite)))
             .AddPolicy(Policies.HandleIncidents, p => p.RequireAssertion(c =>

@@ -70,4 +70,5 @@ public static class AuditActions
     public const string UnitDispatched = "dispatch.assign";
     public const string UnitStep = "dispatch.step";
     public const string ReportLinked = "dispatch.link_report";
+    public const string NoteAdded = "dispatch.note";
 }

@@ -57,6 +57,9 @@ public static class Policies
     // Grid workers' phone numbers: only for the roles that dispatch.
     public const string ContactStaff = nameof(ContactStaff);
     public const string ReadIncidents = nameof(ReadIncidents);
+    // The district's territory (grids, communities, outline): whoever reads incidents, and the
+    // responder, whose phone map shows where the incident lies among the grids.
+    public const string ReadTerritory = nameof(ReadTerritory);
     public const string ReportIncidents = nameof(ReportIncidents);
     public const string HandleIncidents = nameof(HandleIncidents);
     public const string ReportPositions = nameof(ReportPositions);

@@ -28,6 +28,7 @@ public static class DispatchEndpoints
     {
         services.AddSingleton<UnitRecommender>();
         services.AddSingleton<DispatchService>();
+        services.AddSingleton<IResponderDesk, ResponderDesk>();
         services.AddSingleton<Gazetteer>();
         services.AddSingleton<IDispatchDesk, DispatchDesk>();
         services.AddHostedService<PlaceSeeder>();

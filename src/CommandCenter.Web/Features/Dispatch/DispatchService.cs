@@ -274,6 +274,32 @@ public sealed class DispatchService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return (await IncidentService.LoadAsync(db, db.Incidents.Where(i => i.Id == id), ct)).FirstOrDefault();
     }
+
+    // A note from the scene onto the incident's timeline. A responder (onlyUnitId) writes only on an
+    // incident their unit was sent to; a closed case takes no more notes.
+    public async Task<TimelineEntry?> AddNoteAsync(long incidentId, string? text, Actor actor, long? onlyUnitId = null, CancellationToken ct = default)
+    {
+        var note = text?.Trim();
+        if (string.IsNullOrEmpty(note)) throw new DispatchRefusedException(new("note_missing", "A note needs text."));
+        if (note.Length > IncidentReportRules.MaxDescriptionLength)
+            throw new DispatchRefusedException(new("note_too_long", $"A note is at most {IncidentReportRules.MaxDescriptionLength} characters."));
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var incident = await LockIncidentAsync(db, incidentId, ct);
+        if (incident is null) return null;
+        if (onlyUnitId is { } mine && !await db.Assignments.AnyAsync(a => a.IncidentId == incidentId && a.UnitId == mine, ct))
+            throw new DispatchRefusedException(NotYourUnit);
+        if (incident.Status == IncidentStatus.Closed)
+            throw new DispatchRefusedException(new("incident_not_open", "A closed incident takes no more notes."), conflict: true);
+        var now = clock.GetUtcNow();
+        var entry = new TimelineEntry { IncidentId = incidentId, At = now, Kind = TimelineKinds.Note, ActorName = actor.Name, Text = note };
+        db.Timeline.Add(entry);
+        AuditLog.Add(db, actor, AuditActions.NoteAdded, $"incident/{incidentId}", new { }, now);
+        await db.SaveChangesAsync(ct);
+        await AnnounceAsync(db, incidentId, ct);
+        await tx.CommitAsync(ct);
+        return entry;
+    }
 }
 
 public sealed record DispatchOptions

@@ -56,7 +56,7 @@ public sealed partial class GridMap
     // Replay mode: the replay clock reached the end of the window and stopped.
     [Parameter] public EventCallback OnReplayEnded { get; set; }
 
-    private string ModeName => Mode switch { MapMode.Wall => "wall", MapMode.Replay => "replay", _ => "board" };
+    private string ModeName => Mode switch { MapMode.Wall => "wall", MapMode.Replay => "replay", MapMode.Responder => "responder", _ => "board" };
 
     protected override bool ShouldRender() => false;
 
@@ -137,7 +137,11 @@ public sealed partial class GridMap
 
     public async Task FocusIncidentAsync(IncidentView incident)
     {
-        if (_map is not null) await _map.InvokeVoidAsync("focusIncident", incident.Id, incident.Latitude, incident.Longitude);
+        if (_map is null) return;
+        // Without the stream the responder's map has no markers of its own: it is given this one.
+        if (Mode == MapMode.Responder)
+            await _map.InvokeVoidAsync("pinIncident", new { incident.Id, incident.Latitude, incident.Longitude, incident.Priority, incident.Title });
+        await _map.InvokeVoidAsync("focusIncident", incident.Id, incident.Latitude, incident.Longitude);
     }
 
     public async Task HighlightGridAsync(string? gridCode)

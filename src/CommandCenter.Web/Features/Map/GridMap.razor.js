@@ -3,7 +3,8 @@
 // config.mode 'board': the dispatcher's interactive map. 'wall': the wall display — no controls,
 // lines and marks scaled to the screen, fitted to the district, each new critical incident flown
 // to and marked for config.highlightMs. 'replay': the board's map without the live stream; a
-// replay draws the units and incidents of a past window instead.
+// replay draws the units and incidents of a past window instead. 'responder': a phone that may
+// not join the live stream; it draws the territory and the one incident its page pins.
 // A new feature adds its layer with layers.add(name, create) below; see map/registry.js.
 /* global L */
 import { createLayerRegistry } from '/map/registry.js';
@@ -23,6 +24,7 @@ export async function init(element, config, dotnet) {
   const debugHooks = config.debugHooks ? import('/map/debug.js') : Promise.resolve(null);
   const wall = config.mode === 'wall';
   const replay = config.mode === 'replay';
+  const streamless = replay || config.mode === 'responder';
   const map = L.map(element, {
     // Everything drawn is given in WGS84; on GCJ-02 tiles the CRS shifts it onto them (map/datum.js).
     crs: crsFor(config.tileDatum),
@@ -35,7 +37,7 @@ export async function init(element, config, dotnet) {
     L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || '', maxZoom: 19 }).addTo(map);
   }
 
-  const context = { map, element, config, dotnet, wall, replay, style: createStyle(wall), svg: L.svg() };
+  const context = { map, element, config, dotnet, wall, replay, streamless, style: createStyle(wall), svg: L.svg() };
   const layers = context.layers = createLayerRegistry(context);
   const status = createLiveStatus(context);
   let live = null;
@@ -55,7 +57,7 @@ export async function init(element, config, dotnet) {
     });
   }
 
-  if (!replay) {
+  if (!streamless) {
     live = connectLive(config.live, {
       loadSnapshot: () => layers.get('incidents').loadSnapshot(),
       event: e => layers.each('onEvent', e),

@@ -95,7 +95,7 @@ public static class MapRegistration
 
     public static IEndpointRouteBuilder MapMapEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/map/territory", TerritoryAsync).WithTags("Map").RequireAuthorization(Access.Policies.ReadIncidents);
+        app.MapGet("/api/map/territory", TerritoryAsync).WithTags("Map").RequireAuthorization(Access.Policies.ReadTerritory);
         return app;
     }
 

@@ -74,6 +74,10 @@ export function createIncidents({ map, dotnet, wall, style, svg, layers }) {
       for (const [id, marker] of markers) marker.setStyle(markerStyle(incidents.get(id)));
     },
     api: {
+      // The responder's map has no stream: its page pins the one incident it is about.
+      pinIncident(i) {
+        upsert({ ...i, isOpen: true, gridCode: null }, false);
+      },
       // The incident room: opens on the incident instead of the whole district.
       focusIncident(id, lat, lon) {
         territory()?.keepView();

@@ -7,7 +7,7 @@
 // that got no answer.
 const REPORT_TIMEOUT_MS = 10000;
 
-export function createLiveStatus({ element, config, dotnet, replay }) {
+export function createLiveStatus({ element, config, dotnet, streamless }) {
   const text = config.text;
   let status = 'connecting';
   let lastEventAt = null;
@@ -15,7 +15,7 @@ export function createLiveStatus({ element, config, dotnet, replay }) {
   const box = L.DomUtil.create('div', 'cc-live-status connecting', element);
   box.setAttribute('data-testid', 'live-status');
   box.setAttribute('role', 'status');
-  box.hidden = replay; // a replay never joins the live stream
+  box.hidden = streamless; // a replay or a responder's map never joins the live stream
 
   let reported = null;
   let reportingSince = 0;

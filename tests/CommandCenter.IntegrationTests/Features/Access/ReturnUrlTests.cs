@@ -9,7 +9,7 @@ public partial class ReturnUrlTests(AppFixture fixture) : IClassFixture<AppFixtu
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     // Signs in through the form at /account/login?ReturnUrl=… and answers where the app sends the browser.
-    private async Task<Uri> SignInWithReturnUrlAsync(string returnUrl)
+    private async Task<Uri> SignInWithReturnUrlAsync(string returnUrl, string user = "dispatcher")
     {
         using var client = fixture.App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         var login = $"/account/login?ReturnUrl={Uri.EscapeDataString(returnUrl)}";
@@ -18,7 +18,7 @@ public partial class ReturnUrlTests(AppFixture fixture) : IClassFixture<AppFixtu
         {
             ["__RequestVerificationToken"] = token,
             ["_handler"] = "login",
-            ["Input.UserName"] = "dispatcher",
+            ["Input.UserName"] = user,
             ["Input.Password"] = AppFactory.DemoPassword,
         }), Ct);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -36,6 +36,17 @@ public partial class ReturnUrlTests(AppFixture fixture) : IClassFixture<AppFixtu
 
         Assert.Equal("localhost", target.Host);
         Assert.Equal("/", target.AbsolutePath);
+    }
+
+    [Theory]
+    [InlineData("patrol01", "/responder")]
+    [InlineData("leader", "/leader")]
+    [InlineData("dispatcher", "/")]
+    public async Task Without_a_page_asked_for_each_role_lands_on_its_own_home(string user, string home)
+    {
+        var target = await SignInWithReturnUrlAsync("/", user);
+
+        Assert.Equal(home, target.AbsolutePath);
     }
 
     [Fact]
