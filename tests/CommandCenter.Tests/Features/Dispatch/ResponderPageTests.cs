@@ -123,7 +123,7 @@ public class ResponderPageTests : ComponentTestContext
 
         cut.Find("[data-testid=step]").Click();
 
-        Assert.Equal("当前状态下不能执行该操作，任务状态已变化。", cut.Find("[data-testid=refusal]").TextContent);
+        Assert.Equal("该力量当前状态不能进行此操作。", cut.Find("[data-testid=refusal]").TextContent);
     }
 
     [Fact]
