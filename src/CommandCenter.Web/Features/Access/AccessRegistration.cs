@@ -73,6 +73,7 @@ public static class AccessRegistration
             .AddPolicy(Policies.LeadIncidents, p => p.RequireRole(Roles.Leader, Roles.Admin))
             .AddPolicy(Policies.ContactStaff, p => p.RequireRole(ReportingRoles))
             .AddPolicy(Policies.Dispatch, p => p.RequireRole(ReportingRoles))
+            .AddPolicy(Policies.ChangeDuty, p => p.RequireAssertion(c => ReportingRoles.Any(c.User.IsInRole) || c.User.HasScope(Scopes.PatrolAdmin)))
             .AddPolicy(Policies.CloseIncidents, p => p.RequireRole(Roles.DutyOfficer, Roles.Admin))
             .AddPolicy(Policies.AdvanceAssignments, p => p.RequireRole([.. ReportingRoles, Roles.Responder]))
             .AddPolicy(Policies.Respond, p => p.RequireRole(Roles.Responder))

@@ -50,6 +50,8 @@ public static class Policies
     public const string CloseIncidents = nameof(CloseIncidents);
     // Moving a unit along its assignment: the desks, and the responder for their own unit.
     public const string AdvanceAssignments = nameof(AdvanceAssignments);
+    // A unit's duty (available, assigned…): the desks and the patrol:admin key.
+    public const string ChangeDuty = nameof(ChangeDuty);
     // The responder's phone page.
     public const string Respond = nameof(Respond);
     // The live hub: incidents or positions; each hub method then checks its own.

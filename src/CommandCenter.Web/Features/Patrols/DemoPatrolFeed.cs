@@ -205,7 +205,16 @@ public sealed class DemoPatrolFeed(
                 {
                     var unit = due[random.Next(due.Count)];
                     if (unitIds.TryGetValue(unit.DeviceId, out var unitId))
-                        await admin.SetDutyAsync(unitId, new DutyChange(Duties[random.Next(Duties.Length)]), DemoActor, stoppingToken);
+                    {
+                        try
+                        {
+                            await admin.SetDutyAsync(unitId, new DutyChange(Duties[random.Next(Duties.Length)]), DemoActor, stoppingToken);
+                        }
+                        catch (PatrolDutyConflictException)
+                        {
+                            // A dispatcher sent this demo unit: its duty follows the assignment now.
+                        }
+                    }
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

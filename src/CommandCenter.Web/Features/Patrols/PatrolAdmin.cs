@@ -21,6 +21,8 @@ public sealed record NewDevice(string? DeviceId, long? UnitId, string? Token);
 
 public sealed record DutyChange(string? Duty);
 
+public sealed class PatrolDutyConflictException(string message) : Exception(message);
+
 public sealed class PatrolAdminException(string field, string message) : Exception(message)
 {
     public string Field { get; } = field;
@@ -114,8 +116,11 @@ public sealed class PatrolAdmin(IDbContextFactory<CommandCenterDb> dbFactory, De
             throw new PatrolAdminException("duty", $"duty must be one of {string.Join(", ", PatrolCodes.DutyCodes)}.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var unit = await db.PatrolUnits.FirstOrDefaultAsync(u => u.Id == unitId, ct);
+        var unit = await db.PatrolUnits.FromSql($"SELECT * FROM patrol_units WHERE id = {unitId} FOR UPDATE").FirstOrDefaultAsync(ct);
         if (unit is null) return null;
+        // A unit on an assignment moves with it (dispatched → en route → on scene → cleared).
+        if (await db.Assignments.AnyAsync(a => a.UnitId == unitId && a.ClearedAt == null, ct))
+            throw new PatrolDutyConflictException($"{unit.Callsign} is on an assignment: move it on the incident (en route, on scene, cleared) instead.");
         unit.Duty = duty;
         AuditLog.Add(db, actor, AuditActions.PatrolDutyChanged, $"patrol_unit/{unit.Callsign}", new { unitId, duty = PatrolCodes.ToCode(duty) }, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);

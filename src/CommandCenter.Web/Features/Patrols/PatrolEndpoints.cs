@@ -22,6 +22,8 @@ public static class PatrolEndpoints
         // query or a form body, or POST application/json. The apps only read the status code.
         app.MapMethods(OsmAndPath, [HttpMethods.Get, HttpMethods.Post], ReportOsmAndAsync).WithTags("Patrols").DisableAntiforgery()
             .AllowAnonymous(); // the device id (and token) is the credential: Traccar Client / OsmAnd send nothing else
+        // Daily work: the desks change a unit's duty; Admin is not needed.
+        app.MapPut("/api/patrol/units/{id:long}/duty", SetDutyAsync).WithTags("Patrols").RequireAuthorization(Access.Policies.ChangeDuty);
         app.MapGet("/api/patrol/units/live", Live).WithTags("Patrols").RequireAuthorization(Access.Policies.ReadPositions);
         return app;
     }
@@ -139,6 +141,10 @@ public static class PatrolEndpoints
         {
             return JsonRequest.Invalid(ex.Field, ex.Message);
         }
+        catch (PatrolDutyConflictException ex)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The unit is on an assignment", detail: ex.Message);
+        }
     }
 
     public static async Task<Results<Ok<UnitView>, NotFound, ValidationProblem, ProblemHttpResult>> SetDutyAsync(
@@ -154,6 +160,10 @@ public static class PatrolEndpoints
         catch (PatrolAdminException ex)
         {
             return JsonRequest.Invalid(ex.Field, ex.Message);
+        }
+        catch (PatrolDutyConflictException ex)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The unit is on an assignment", detail: ex.Message);
         }
     }
 

@@ -117,6 +117,7 @@ public class DoorMatrixTests(DoorFixture fixture) : IClassFixture<DoorFixture>
         ["GET /api/responder/assignment"] = ["patrol01"],
         ["GET /api/places"] = Reporting,
         ["GET /api/patrol/units/live"] = ReadPositions,
+        ["PUT /api/patrol/units/{id:long}/duty"] = [.. Reporting, "key:patrol:admin"],
         ["GET /api/patrol/units/{id:long}/trail"] = ReadPositions,
         ["GET /api/patrol/replay"] = ReadPositions,
         ["POST /api/positions"] = ["admin", "key:positions:write"],

@@ -191,6 +191,23 @@ public class DispatchApiTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_dispatcher_changes_a_units_duty_but_not_while_it_is_on_an_assignment()
+    {
+        var unit = await ReportingUnitAsync();
+        var incident = await ReportAsync();
+        using var dispatcher = await SignIn.AsAsync(fixture.App, "dispatcher");
+
+        (await dispatcher.PutAsJsonAsync($"/api/patrol/units/{unit}/duty", new { duty = "assigned" }, Ct)).EnsureSuccessStatusCode();
+        Assert.Equal("assigned", await DutyOf(unit));
+        (await dispatcher.PutAsJsonAsync($"/api/patrol/units/{unit}/duty", new { duty = "available" }, Ct)).EnsureSuccessStatusCode();
+        (await dispatcher.PostAsJsonAsync($"/api/incidents/{incident.Id}/assignments", new { unitId = unit }, Ct)).EnsureSuccessStatusCode();
+        var refused = await dispatcher.PutAsJsonAsync($"/api/patrol/units/{unit}/duty", new { duty = "available" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("assigned", await DutyOf(unit));
+    }
+
+    [Fact]
     public async Task The_gazetteer_finds_landmarks_and_areas_by_name()
     {
         using var dispatcher = await SignIn.AsAsync(fixture.App, "dispatcher");
