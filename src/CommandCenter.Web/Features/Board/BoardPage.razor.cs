@@ -113,10 +113,12 @@ public sealed partial class BoardPage
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (!firstRender || !_canDispatch || !RendererInfo.IsInteractive) return;
-        _self = DotNetObjectReference.Create(this);
+        // Once the page knows the user may dispatch (that may come after the first render).
+        if (_keys is not null || !_canDispatch || !RendererInfo.IsInteractive) return;
+        _self ??= DotNetObjectReference.Create(this);
         _keys = await JS.InvokeAsync<IJSObjectReference>("import", "./board-keys.js");
         await _keys.InvokeVoidAsync("listen", _self);
+        StateHasChanged(); // the new-call button says F2 works once it does
     }
 
     // F2 anywhere on the board: take a call.
