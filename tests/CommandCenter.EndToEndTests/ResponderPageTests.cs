@@ -58,7 +58,7 @@ public class ResponderPageTests : BrowserTest
         await step.TapAsync();
         await Assertions.Expect(step).ToHaveTextAsync("到达现场");
         await step.TapAsync();
-        await Assertions.Expect(step).ToHaveTextAsync("处置完毕");
+        await Assertions.Expect(step).ToHaveTextAsync("完成撤离");
 
         var after = await http.GetFromJsonAsync<JsonElement>($"api/incidents/{id}", Ct);
         var assignment = after.GetProperty("assignments").EnumerateArray().Single();

@@ -57,7 +57,7 @@ public class ResponderPageTests : ComponentTestContext
     [Theory]
     [InlineData("dispatched", "depart", "出发")]
     [InlineData("en_route", "arrive", "到达现场")]
-    [InlineData("on_scene", "clear", "处置完毕")]
+    [InlineData("on_scene", "clear", "完成撤离")]
     public void The_one_next_step_is_the_only_step_button(string status, string step, string label)
     {
         _desk.Duty = Duty(status);
