@@ -32,6 +32,7 @@ public static class DispatchEndpoints
         services.AddSingleton<Gazetteer>();
         services.AddSingleton<IDispatchDesk, DispatchDesk>();
         services.AddHostedService<PlaceSeeder>();
+        services.AddHostedService<DemoDispatcher>();
         services.AddOptions<DispatchOptions>().Bind(config.GetSection(DispatchOptions.Section));
         return services;
     }

@@ -138,7 +138,6 @@ public sealed class DemoPatrolFeed(
 
     internal sealed record DemoUnit(string DeviceId, UnitKind Kind, long UnitId);
 
-    private static readonly string[] Duties = ["available", "available", "available", "available", "assigned", "en_route", "en_route", "on_scene"];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -201,21 +200,6 @@ public sealed class DemoPatrolFeed(
             {
                 await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken },
                     async (unit, ct) => await ReportAsync(http, unit, token, now, ct));
-                if (due.Count > 0 && random.NextDouble() < 0.3)
-                {
-                    var unit = due[random.Next(due.Count)];
-                    if (unitIds.TryGetValue(unit.DeviceId, out var unitId))
-                    {
-                        try
-                        {
-                            await admin.SetDutyAsync(unitId, new DutyChange(Duties[random.Next(Duties.Length)]), DemoActor, stoppingToken);
-                        }
-                        catch (PatrolDutyConflictException)
-                        {
-                            // A dispatcher sent this demo unit: its duty follows the assignment now.
-                        }
-                    }
-                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -266,9 +250,19 @@ public sealed class DemoPatrolFeed(
                 continue;
             }
             if (unit is null)
-            {
                 unit = await admin.CreateUnitAsync(new NewUnit(callsign, PatrolCodes.ToCode(kind)), DemoActor, ct);
-                await admin.SetDutyAsync(unit.Id, new DutyChange(Duties[random.Next(Duties.Length)]), DemoActor, ct);
+            else if (unit.Duty != "available")
+            {
+                // A duty left over from an earlier run; with no assignment the unit is free again
+                // (the demo dispatcher gives its units their duties now).
+                try
+                {
+                    await admin.SetDutyAsync(unit.Id, new DutyChange("available"), DemoActor, ct);
+                }
+                catch (PatrolDutyConflictException)
+                {
+                    // still on an assignment: it follows that
+                }
             }
             units.Add(new DemoUnit(deviceId, kind, unit.Id));
         }
