@@ -144,6 +144,8 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
             e.HasIndex(x => x.ReportedAt);
             // Replacing the grid set must not delete incidents: they are re-resolved to the new grids.
             e.HasOne<Grid>().WithMany().HasForeignKey(x => x.GridCode).OnDelete(DeleteBehavior.SetNull);
+            // Stamped by the database on INSERT when not given (trigger incidents_stamp_grid).
+            e.Property(x => x.GridCode).ValueGeneratedOnAdd();
         });
         builder.Entity<TimelineEntry>(e =>
         {

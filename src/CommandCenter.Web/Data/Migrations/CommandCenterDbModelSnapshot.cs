@@ -620,6 +620,7 @@ namespace CommandCenter.Web.Data.Migrations
                         .HasColumnName("external_id");
 
                     b.Property<string>("GridCode")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("character varying(14)")
                         .HasColumnName("grid_code");
 

@@ -52,7 +52,8 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
             Description = report.Description,
             Address = report.Address,
             Location = location,
-            GridCode = await GridContainingAsync(db, location, ct),
+            // Left null: the database stamps the grid in the INSERT itself (trigger
+            // incidents_stamp_grid), so reporting costs no extra round trip; EF reads it back.
             Source = source,
             ExternalId = report.ExternalId,
             ReportedAt = clock.GetUtcNow(),
