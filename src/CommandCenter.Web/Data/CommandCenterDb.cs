@@ -3,7 +3,9 @@ using CommandCenter.Web.Features.Access;
 using CommandCenter.Web.Features.Grids;
 using CommandCenter.Domain.Dispatch;
 using CommandCenter.Web.Features.Dispatch;
+using CommandCenter.Domain.Linkage;
 using CommandCenter.Web.Features.Incidents;
+using CommandCenter.Web.Features.Linkage;
 using CommandCenter.Web.Features.Rooms;
 using CommandCenter.Domain.Patrols;
 using CommandCenter.Web.Features.Patrols;
@@ -35,6 +37,10 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
     public DbSet<AssignmentRecord> Assignments => Set<AssignmentRecord>();
     public DbSet<LinkedReport> LinkedReports => Set<LinkedReport>();
     public DbSet<Place> Places => Set<Place>();
+    public DbSet<LinkageUnit> LinkageUnits => Set<LinkageUnit>();
+    public DbSet<LinkageAlert> LinkageAlerts => Set<LinkageAlert>();
+    public DbSet<LinkageAlertEntry> LinkageAlertEntries => Set<LinkageAlertEntry>();
+    public DbSet<LinkageDeadline> LinkageDeadlines => Set<LinkageDeadline>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -193,6 +199,7 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
         });
         ConfigurePatrols(builder);
         ConfigureDispatch(builder);
+        ConfigureLinkage(builder);
     }
 
     // Patrols. The day-partitioned `positions` history is not in the model: EF cannot express
@@ -258,6 +265,60 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
             e.HasIndex(x => x.Name);
         });
     }
+
+    private static void ConfigureLinkage(ModelBuilder builder)
+    {
+        builder.Entity<LinkageUnit>(e =>
+        {
+            e.ToTable("linkage_units");
+            e.Property(x => x.Code).HasMaxLength(40);
+            e.HasIndex(x => x.Code).IsUnique();
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.SupervisorName).HasMaxLength(100);
+            e.Property(x => x.Area).HasColumnType("geometry(MultiPolygon,4326)");
+            e.HasIndex(x => x.Area).HasMethod("gist");
+        });
+        builder.Entity<LinkageAlert>(e =>
+        {
+            e.ToTable("linkage_alerts");
+            e.Property(x => x.ExternalId).HasMaxLength(300);
+            e.Property(x => x.Source).HasMaxLength(80);
+            e.HasIndex(x => new { x.Source, x.ExternalId }).IsUnique();
+            e.Property(x => x.Format).HasMaxLength(10);
+            e.Property(x => x.Category).HasMaxLength(40);
+            e.Property(x => x.Priority).HasConversion<int>();
+            e.Property(x => x.Location).HasColumnType("geometry(Point,4326)");
+            e.Property(x => x.Address).HasMaxLength(IncidentReportRules.MaxAddressLength);
+            e.Property(x => x.Description).HasMaxLength(IncidentReportRules.MaxDescriptionLength);
+            e.Property(x => x.ReporterContact).HasMaxLength(100);
+            e.Property(x => x.Feedback).HasMaxLength(IncidentReportRules.MaxDescriptionLength);
+            e.Property(x => x.State).HasConversion(s => AlertLadder.Codes.ToCode(s), s => AlertLadder.Codes.ParseState(s)).HasMaxLength(20);
+            e.HasIndex(x => new { x.UnitId, x.State });
+            e.HasIndex(x => x.State);
+            e.HasOne<LinkageUnit>().WithMany().HasForeignKey(x => x.UnitId).OnDelete(DeleteBehavior.SetNull);
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.SetNull);
+        });
+        builder.Entity<LinkageAlertEntry>(e =>
+        {
+            e.ToTable("linkage_alert_entries");
+            e.Property(x => x.Kind).HasMaxLength(30);
+            e.Property(x => x.ActorName).HasMaxLength(256);
+            e.Property(x => x.Text).HasMaxLength(4000);
+            e.HasIndex(x => new { x.AlertId, x.At });
+            e.HasOne<LinkageAlert>().WithMany().HasForeignKey(x => x.AlertId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<LinkageDeadline>(e =>
+        {
+            e.ToTable("linkage_deadlines");
+            e.Property(x => x.Step).HasConversion(s => AlertLadder.Codes.ToCode(s), s => ParseStep(s)).HasMaxLength(20);
+            // The scheduler's one query: what is due and not yet fired.
+            e.HasIndex(x => x.DueAt).HasFilter("fired_at IS NULL").HasDatabaseName("ix_linkage_deadlines_due");
+            e.HasIndex(x => new { x.AlertId, x.Step }).IsUnique();
+            e.HasOne<LinkageAlert>().WithMany().HasForeignKey(x => x.AlertId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+
+    private static AlertStep ParseStep(string code) => AlertLadder.Codes.TryParseStep(code, out var step) ? step : AlertStep.Feedback;
 
     private static UnitKind ParseKind(string code) => PatrolCodes.TryParseKind(code, out var kind) ? kind : UnitKind.StreetPatrol;
 

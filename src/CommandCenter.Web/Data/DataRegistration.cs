@@ -79,6 +79,8 @@ public sealed class DatabaseMigrator(IDbContextFactory<CommandCenterDb> dbFactor
             GRANT SELECT, INSERT ON audit_log TO {role};
             REVOKE ALL ON incident_timeline FROM {role};
             GRANT SELECT, INSERT ON incident_timeline TO {role};
+            REVOKE ALL ON linkage_alert_entries FROM {role};
+            GRANT SELECT, INSERT ON linkage_alert_entries TO {role};
             ALTER TABLE positions OWNER TO {role};
             DO $$ DECLARE p regclass; BEGIN
               FOR p IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'positions'::regclass LOOP

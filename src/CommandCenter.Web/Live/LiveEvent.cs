@@ -12,8 +12,10 @@ public sealed record LiveCatchUp(string Stream, long LastSeq, bool Reset, IReadO
 public static class LiveStreams
 {
     public const string Incidents = "incidents";
+    // 110 linkage alerts: payload { alertId, unitId, state } only; screens read the rest.
+    public const string Linkage = "linkage";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Incidents };
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Incidents, Linkage };
 }
 
 // Hub route and method names, in one place for the server, the .NET client and map.js.

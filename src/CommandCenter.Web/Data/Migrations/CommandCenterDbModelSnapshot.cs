@@ -721,6 +721,301 @@ namespace CommandCenter.Web.Data.Migrations
                     b.ToTable("incidents", (string)null);
                 });
 
+            modelBuilder.Entity("CommandCenter.Web.Features.Linkage.LinkageAlert", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("AcknowledgeDueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acknowledge_due_at");
+
+                    b.Property<DateTimeOffset?>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("address");
+
+                    b.Property<DateTimeOffset?>("ArriveDueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("arrive_due_at");
+
+                    b.Property<DateTimeOffset?>("ArrivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("arrived_at");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("category");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("description");
+
+                    b.Property<DateTimeOffset?>("DoneAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("done_at");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("external_id");
+
+                    b.Property<string>("Feedback")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("feedback");
+
+                    b.Property<DateTimeOffset?>("FeedbackDueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("feedback_due_at");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("format");
+
+                    b.Property<long?>("IncidentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("incident_id");
+
+                    b.Property<Point>("Location")
+                        .IsRequired()
+                        .HasColumnType("geometry(Point,4326)")
+                        .HasColumnName("location");
+
+                    b.Property<int>("Misses")
+                        .HasColumnType("integer")
+                        .HasColumnName("misses");
+
+                    b.Property<bool>("OutOfArea")
+                        .HasColumnType("boolean")
+                        .HasColumnName("out_of_area");
+
+                    b.Property<bool>("Overdue")
+                        .HasColumnType("boolean")
+                        .HasColumnName("overdue");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer")
+                        .HasColumnName("priority");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("ReporterContact")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("reporter_contact");
+
+                    b.Property<DateTimeOffset?>("RoutedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("routed_at");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("state");
+
+                    b.Property<DateTimeOffset>("StateChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("state_changed_at");
+
+                    b.Property<bool>("Supervised")
+                        .HasColumnType("boolean")
+                        .HasColumnName("supervised");
+
+                    b.Property<long?>("UnitId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unit_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_linkage_alerts");
+
+                    b.HasIndex("IncidentId")
+                        .HasDatabaseName("ix_linkage_alerts_incident_id");
+
+                    b.HasIndex("State")
+                        .HasDatabaseName("ix_linkage_alerts_state");
+
+                    b.HasIndex("Source", "ExternalId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_linkage_alerts_source_external_id");
+
+                    b.HasIndex("UnitId", "State")
+                        .HasDatabaseName("ix_linkage_alerts_unit_id_state");
+
+                    b.ToTable("linkage_alerts", (string)null);
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Linkage.LinkageAlertEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("actor_name");
+
+                    b.Property<long>("AlertId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("alert_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_linkage_alert_entries");
+
+                    b.HasIndex("AlertId", "At")
+                        .HasDatabaseName("ix_linkage_alert_entries_alert_id_at");
+
+                    b.ToTable("linkage_alert_entries", (string)null);
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Linkage.LinkageDeadline", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AlertId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("alert_id");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<DateTimeOffset?>("FiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("fired_at");
+
+                    b.Property<bool?>("Missed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("missed");
+
+                    b.Property<string>("Step")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("step");
+
+                    b.HasKey("Id")
+                        .HasName("pk_linkage_deadlines");
+
+                    b.HasIndex("DueAt")
+                        .HasDatabaseName("ix_linkage_deadlines_due")
+                        .HasFilter("fired_at IS NULL");
+
+                    b.HasIndex("AlertId", "Step")
+                        .IsUnique()
+                        .HasDatabaseName("ix_linkage_deadlines_alert_id_step");
+
+                    b.ToTable("linkage_deadlines", (string)null);
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Linkage.LinkageUnit", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<MultiPolygon>("Area")
+                        .IsRequired()
+                        .HasColumnType("geometry(MultiPolygon,4326)")
+                        .HasColumnName("area");
+
+                    b.PrimitiveCollection<string[]>("Categories")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("categories");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("SupervisorName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("supervisor_name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_linkage_units");
+
+                    b.HasIndex("Area")
+                        .HasDatabaseName("ix_linkage_units_area");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Area"), "gist");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_linkage_units_code");
+
+                    b.ToTable("linkage_units", (string)null);
+                });
+
             modelBuilder.Entity("CommandCenter.Web.Features.Patrols.PatrolDevice", b =>
                 {
                     b.Property<string>("DeviceId")
@@ -1292,6 +1587,41 @@ namespace CommandCenter.Web.Data.Migrations
                         .HasForeignKey("GridCode")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_incidents_grids_grid_code");
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Linkage.LinkageAlert", b =>
+                {
+                    b.HasOne("CommandCenter.Web.Features.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_linkage_alerts_incidents_incident_id");
+
+                    b.HasOne("CommandCenter.Web.Features.Linkage.LinkageUnit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_linkage_alerts_linkage_units_unit_id");
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Linkage.LinkageAlertEntry", b =>
+                {
+                    b.HasOne("CommandCenter.Web.Features.Linkage.LinkageAlert", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_linkage_alert_entries_linkage_alerts_alert_id");
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Linkage.LinkageDeadline", b =>
+                {
+                    b.HasOne("CommandCenter.Web.Features.Linkage.LinkageAlert", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_linkage_deadlines_linkage_alerts_alert_id");
                 });
 
             modelBuilder.Entity("CommandCenter.Web.Features.Patrols.PatrolDevice", b =>

@@ -70,5 +70,8 @@ public static class AuditActions
     public const string UnitDispatched = "dispatch.assign";
     public const string UnitStep = "dispatch.step";
     public const string ReportLinked = "dispatch.link_report";
+    public const string AlertReceived = "linkage.receive";
+    public const string AlertStep = "linkage.step";
+    public const string AlertHandedBack = "linkage.hand_back";
     public const string NoteAdded = "dispatch.note";
 }
