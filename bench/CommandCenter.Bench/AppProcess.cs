@@ -11,6 +11,9 @@ internal sealed class AppProcess : IAsyncDisposable
     // Seeded by the app at start (Access:DemoApiKey): the bench posts batches and registers units with it.
     public const string ApiKey = "cc_bench_BenchmarkKey00000000000000000";
 
+    // The demo accounts' password (Access:DemoPassword): the dispatch bench signs in as "dispatcher".
+    public const string DemoPassword = "Bench#Passw0rd";
+
     // The app of the bench's own build: the newest of any build would silently be Debug after a
     // test run, and a Debug app measures the JIT's unoptimised code, not the app.
 #if DEBUG
@@ -63,11 +66,14 @@ internal sealed class AppProcess : IAsyncDisposable
             UseShellExecute = false,
             Environment =
             {
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                // Not "Production": there the app refuses to start with demo accounts and the demo
+                // key (ProductionGuard), which the bench needs; nor "Development" and its extras.
+                ["ASPNETCORE_ENVIRONMENT"] = "Benchmark",
                 ["ConnectionStrings__CommandCenter"] = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString,
                 ["Demo__Enabled"] = "false",
                 ["Logging__LogLevel__Default"] = "Warning",
                 ["Access__SeedDemoUsers"] = "true",
+                ["Access__DemoPassword"] = DemoPassword,
                 ["Access__DemoApiKey"] = ApiKey,
                 // The bench measures ingest, not throttling: one key and a few devices post far
                 // beyond the real allowances (the limiters still run for every request).
@@ -127,7 +133,7 @@ internal sealed class AppProcess : IAsyncDisposable
         }
     }
 
-    private static string RepoRoot()
+    public static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "CommandCenter.sln"))) return dir.FullName;

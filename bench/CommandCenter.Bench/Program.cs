@@ -18,13 +18,21 @@ using NpgsqlTypes;
 //     [--osmand-ack committed|queued] [--app-env NAME=VALUE]…
 //   --latency-clients 0 skips the latency measurement; --only picks ingest measurements among
 //   raw, sql, http (batch = raw and http; sql only when named) and osmand.
+//   --dispatch [--units 10000] [--grids 50000] [--requests 2000] [--clients 4] [--gist]: recommendation
+//   latency and the report path instead (DispatchBench.cs).
 if (args is [BareServer.Argument, var barePort, var bareUnits])
 {
     await BareServer.RunAsync(int.Parse(barePort, CultureInfo.InvariantCulture), int.Parse(bareUnits, CultureInfo.InvariantCulture));
     return;
 }
-var settings = Settings.Parse(args);
 var server = Environment.GetEnvironmentVariable("CC_TEST_PG") ?? "Host=127.0.0.1;Port=55432;Username=commandcenter;Password=commandcenter";
+// Recommendation latency and the report path (issue 14): DispatchBench.cs.
+if (args.Contains(DispatchBench.Argument))
+{
+    await DispatchBench.RunAsync(args, server);
+    return;
+}
+var settings = Settings.Parse(args);
 Console.WriteLine($"Patrol ingest bench: {settings.Fixes} fixes in batches of {settings.Batch}, {settings.Clients} concurrent clients, " +
     $"{settings.Units} units, {settings.OsmAnd} OsmAnd requests from {settings.OsmAndClients} clients; {Environment.ProcessorCount} cores");
 
