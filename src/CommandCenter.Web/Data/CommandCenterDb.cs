@@ -228,6 +228,9 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
         {
             e.ToTable("unit_positions");
             e.HasKey(x => x.UnitId);
+            // The recommender's KNN (<->) needs it: without it every position is scanned and
+            // sorted (dispatch bench, 2 Dec: p99 29–65 ms at 10,000 units; with it 12 ms).
+            e.HasIndex(x => x.Location).HasMethod("gist");
             e.Property(x => x.UnitId).ValueGeneratedNever();
             e.Property(x => x.Location).HasColumnType("geometry(Point,4326)");
             e.HasOne<PatrolUnit>().WithMany().HasForeignKey(x => x.UnitId).OnDelete(DeleteBehavior.Cascade);

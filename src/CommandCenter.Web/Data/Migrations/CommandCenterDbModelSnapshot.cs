@@ -1137,6 +1137,11 @@ namespace CommandCenter.Web.Data.Migrations
                     b.HasKey("UnitId")
                         .HasName("pk_unit_positions");
 
+                    b.HasIndex("Location")
+                        .HasDatabaseName("ix_unit_positions_location");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Location"), "gist");
+
                     b.ToTable("unit_positions", (string)null);
                 });
 

@@ -11,10 +11,8 @@ public sealed record Recommendation(long UnitId, string Callsign, string Kind, d
 
 public sealed record Recommendations(long IncidentId, IReadOnlyList<Recommendation> Units);
 
-// Candidates come from PostGIS: KNN (<->) over the latest positions, only available units with a
-// fresh fix; the domain then ranks them by estimated arrival (UnitRanking). There is no GiST
-// index on unit_positions: a few thousand rows sort in milliseconds, and every position upsert
-// would pay for the index (the ingest target); the dispatch bench decides if one is needed.
+// Candidates come from PostGIS: KNN (<->) over the latest positions (GiST-indexed), only available
+// units with a fresh fix; the domain then ranks them by estimated arrival (UnitRanking).
 public sealed class UnitRecommender(NpgsqlDataSource dataSource, IOptions<PatrolOptions> patrol, TimeProvider clock)
 {
     // More candidates than shown: straight-line order is not arrival order (a car further away
