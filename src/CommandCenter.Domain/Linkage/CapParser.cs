@@ -375,9 +375,10 @@ public static partial class CapParser
                 return null;
             }
             var center = Point(parts[0], field, $"{which}'s centre");
-            if (!TryNumber(parts[1], out var radius) || radius < 0)
+            // Half the Earth's circumference: beyond it a radius means nothing.
+            if (!TryNumber(parts[1], out var radius) || radius < 0 || radius > 20_000)
             {
-                Add(field, $"{which}'s radius '{Clip(parts[1])}' is not a distance in kilometres (a number of 0 or more).");
+                Add(field, $"{which}'s radius '{Clip(parts[1])}' is not a distance in kilometres between 0 and 20000.");
                 return null;
             }
             return center is { } c ? new CapCircle(c, radius) : null;
