@@ -20,6 +20,7 @@ public static partial class CapParser
         limits ??= CapLimits.Default;
         // Measured as UTF-8, so a string and the same bytes from the wire meet the same bound.
         if (Encoding.UTF8.GetByteCount(xml) > limits.MaxDocumentBytes) return TooLarge(limits);
+        if (string.IsNullOrWhiteSpace(xml)) return Empty();
 
         using var text = new StringReader(xml);
         return Read(text, limits, () => xml.Contains("<!DOCTYPE", StringComparison.Ordinal));
@@ -79,6 +80,7 @@ public static partial class CapParser
 
     private static CapParseResult ReadBytes(byte[] buffer, int length, CapLimits limits)
     {
+        if (buffer.AsSpan(0, length).Trim(" \t\r\n"u8).IsEmpty) return Empty();
         using var stream = new MemoryStream(buffer, 0, length, writable: false);
         return Read(stream, limits, () => buffer.AsSpan(0, length).IndexOf("<!DOCTYPE"u8) >= 0);
     }
@@ -112,7 +114,7 @@ public static partial class CapParser
     {
         var tree = ReadTree(reader, limits, declaresDtd, out var problem);
         if (problem is not null) return CapParseResult.Invalid([problem]);
-        if (tree is null) return Invalid("document", "The body is empty; a CAP 1.2 <alert> document was expected.");
+        if (tree is null) return Empty();
 
         if (tree.LocalName != "alert" || tree.Namespace != Namespace) return Invalid("alert", WrongRoot(tree));
 
@@ -134,6 +136,7 @@ public static partial class CapParser
             {
                 switch (reader.NodeType)
                 {
+                    // Unreachable while DTDs are prohibited; kept so loosening that setting still refuses them.
                     case XmlNodeType.DocumentType:
                         problem = DtdProblem();
                         return null;
@@ -182,6 +185,8 @@ public static partial class CapParser
 
     private static CapParseResult TooLarge(CapLimits limits) =>
         Invalid("document", $"The alert is larger than {limits.MaxDocumentBytes} bytes ({limits.MaxDocumentBytes / 1024} KB), the most the intake reads.");
+
+    private static CapParseResult Empty() => Invalid("document", "The body is empty; a CAP 1.2 <alert> document was expected.");
 
     private static CapParseResult Invalid(string field, string message) => CapParseResult.Invalid([new(field, message)]);
 
@@ -286,7 +291,7 @@ public static partial class CapParser
             foreach (var node in categoryNodes)
             {
                 if (CapEnum<CapCategory>.TryParse(node.Value, out var category)) categories.Add(category);
-                else Add($"{path}.category", CapEnum<CapCategory>.Unknown(node.Value));
+                else Add($"{path}.category", CapEnum<CapCategory>.Unknown("category", node.Value));
             }
 
             var eventText = Text(info, "event", $"{path}.event", required: true) ?? "";
@@ -347,11 +352,13 @@ public static partial class CapParser
                 return null;
             }
 
+            // One problem per polygon: a swapped or garbled ring is wrong at every point, and saying so once is enough.
             var points = new List<CapPoint>(pairs.Length);
-            var before = Problems.Count;
             for (var i = 0; i < pairs.Length; i++)
-                if (Point(pairs[i], field, $"{which}, point {i + 1}") is { } point) points.Add(point);
-            if (Problems.Count > before) return null;
+            {
+                if (Point(pairs[i], field, $"{which}, point {i + 1}") is not { } point) return null;
+                points.Add(point);
+            }
 
             if (points.Count < 4)
             {
@@ -458,7 +465,7 @@ public static partial class CapParser
             var text = Text(parent, name, field, required: true);
             if (text is null) return null;
             if (CapEnum<T>.TryParse(text, out var value)) return value;
-            Add(field, CapEnum<T>.Unknown(text));
+            Add(field, CapEnum<T>.Unknown(name, text));
             return null;
         }
     }
@@ -470,6 +477,7 @@ public static partial class CapParser
 
         public static bool TryParse(string text, out T value) => ByName.TryGetValue(text, out value);
 
-        public static string Unknown(string text) => $"'{Clip(text)}' is not one of {string.Join(", ", ByName.Keys)}.";
+        public static string Unknown(string element, string text) =>
+            $"<{element}> '{Clip(text)}' is not one of {string.Join(", ", ByName.Keys)}.";
     }
 }
