@@ -37,7 +37,11 @@ public static class ApiRequestGuard
                 return;
             }
             var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
-            if (hasBody && !(MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)))
+            var mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ? type.MediaType.ToString() : null;
+            // The 110 system's CAP alerts come as XML, from an API key only (never a browser).
+            var capAllowed = !byCookie && request.Path.StartsWithSegments(Features.Linkage.LinkageEndpoints.AlertsPath)
+                && mediaType is not null && Features.Linkage.LinkageEndpoints.CapMediaTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase);
+            if (hasBody && !capAllowed && !string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
             {
                 await Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
                     detail: "Send the body as application/json.", extensions: new Dictionary<string, object?> { ["field"] = "Content-Type" }).ExecuteAsync(http);

@@ -55,7 +55,16 @@ public sealed class AccessSeeder(
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         foreach (var (userName, displayName, role, unit) in DemoUsers)
         {
-            if (await users.FindByNameAsync(userName) is not null) continue;
+            if (await users.FindByNameAsync(userName) is { } existing)
+            {
+                // A demo account from an earlier version follows the demo's bindings (unit codes).
+                if (existing.UnitCode != unit)
+                {
+                    existing.UnitCode = unit;
+                    await users.UpdateAsync(existing);
+                }
+                continue;
+            }
             var user = new AppUser { UserName = userName, DisplayName = displayName, UnitCode = unit };
             var created = await users.CreateAsync(user, o.DemoPassword);
             if (!created.Succeeded) throw new InvalidOperationException($"Demo user {userName}: {string.Join("; ", created.Errors.Select(e => e.Description))}");
@@ -64,6 +73,14 @@ public sealed class AccessSeeder(
         }
         if (o.DemoApiKey is { Length: > 0 } secret && (await keys.ListAsync(cancellationToken)).All(k => k.Name != "demo"))
             await keys.CreateAsync("demo", Scopes.All, Actor.System(ProductionGuard.SeedActor), secret, cancellationToken);
+        else if (o.DemoApiKey is { Length: > 0 })
+        {
+            // The development key has every scope, including ones added since it was made.
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var scopesNow = Scopes.All.ToArray();
+            await db.ApiKeys.Where(k => k.Name == "demo" && k.RevokedAt == null)
+                .ExecuteUpdateAsync(k => k.SetProperty(x => x.Scopes, scopesNow), cancellationToken);
+        }
         // The password goes to the log only where it is the published development one.
         if (environment.IsDevelopment())
             logger.LogInformation("Demo sign-in: {Users} — password {Password}", string.Join(", ", DemoUsers.Select(u => $"{u.UserName} ({u.Role})")), o.DemoPassword);

@@ -32,7 +32,10 @@ public static class Scopes
     // A fleet system that provisions patrol units and their devices.
     public const string PatrolAdmin = "patrol:admin";
 
-    public static readonly IReadOnlyList<string> All = [IncidentsRead, IncidentsWrite, PositionsRead, PositionsWrite, PatrolAdmin];
+    // The 110 system forwarding linkage alerts (JSON or CAP).
+    public const string AlertsWrite = "alerts:write";
+
+    public static readonly IReadOnlyList<string> All = [IncidentsRead, IncidentsWrite, PositionsRead, PositionsWrite, PatrolAdmin, AlertsWrite];
 }
 
 // Every door names one of these (or AllowAnonymous); a door that names none refuses everyone.
@@ -52,6 +55,11 @@ public static class Policies
     public const string AdvanceAssignments = nameof(AdvanceAssignments);
     // A unit's duty (available, assigned…): the desks and the patrol:admin key.
     public const string ChangeDuty = nameof(ChangeDuty);
+    // 110 linkage: the sender (alerts:write), the desk that routes and supervises, and the work
+    // on an alert (the desk, or an operator for their own unit's alerts).
+    public const string ReportAlerts = nameof(ReportAlerts);
+    public const string LinkageDesk = nameof(LinkageDesk);
+    public const string LinkageWork = nameof(LinkageWork);
     // The responder's phone page.
     public const string Respond = nameof(Respond);
     // The live hub: incidents or positions; each hub method then checks its own.

@@ -206,6 +206,25 @@ public sealed class LinkageService(IDbContextFactory<CommandCenterDb> dbFactory,
         return await GetAsync(alert.Id, ct);
     }
 
+    // CAP Update from the sender: the alert keeps its place and clock; what it says is updated.
+    public async Task<LinkageAlertView?> UpdateAsync(string externalId, string? description, Actor actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var id = await db.LinkageAlerts.Where(a => a.Source == actor.SourceName && a.ExternalId == externalId).Select(a => (long?)a.Id).FirstOrDefaultAsync(ct);
+        if (id is null) return null;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var alert = (await LockAsync(db, id.Value, ct))!;
+        if (!string.IsNullOrWhiteSpace(description) && AlertLadder.IsOpen(alert.State))
+        {
+            alert.Description = description.Length > IncidentReportRules.MaxDescriptionLength ? description[..IncidentReportRules.MaxDescriptionLength] : description;
+            Entry(db, alert.Id, clock.GetUtcNow(), "updated", actor, alert.Description);
+            await db.SaveChangesAsync(ct);
+            await AnnounceAsync(db, alert, ct);
+        }
+        await tx.CommitAsync(ct);
+        return await GetAsync(alert.Id, ct);
+    }
+
     // The ladder: due deadlines are claimed (SKIP LOCKED: one instance each), judged against
     // the alert's state, and marked fired in the same transaction, so each fires exactly once.
     public async Task<int> FireDueAsync(int max = 100, CancellationToken ct = default)

@@ -1,0 +1,206 @@
+using System.Security.Claims;
+using CommandCenter.Domain.Dispatch;
+using CommandCenter.Domain.Incidents;
+using CommandCenter.Domain.Linkage;
+using CommandCenter.Web.Features.Access;
+using CommandCenter.Web.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CommandCenter.Web.Features.Linkage;
+
+// An alert as the 110 system posts it in JSON.
+public sealed record AlertJson(
+    string? ExternalId, DateTimeOffset? SentAt, string? Category, string? Priority, double? Latitude, double? Longitude,
+    string? Address, string? Description, string? ReporterContact);
+
+public sealed record AlertStepRequest(string? Step, string? Feedback);
+
+public sealed record HandBackRequest(string? Reason);
+
+public sealed record RouteRequest(long? UnitId);
+
+public static class LinkageEndpoints
+{
+    public const string AlertsPath = "/api/linkage-alerts";
+    public static readonly string[] CapMediaTypes = ["application/cap+xml", "application/xml", "text/xml"];
+    private const int MaxJsonBytes = 64 * 1024;
+
+    public static IServiceCollection AddLinkage(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddOptions<LinkageOptions>().Bind(config.GetSection(LinkageOptions.Section));
+        services.AddSingleton<LinkageService>();
+        services.AddHostedService<LinkageLadder>();
+        services.AddHostedService<LinkageSeeder>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapLinkageEndpoints(this IEndpointRouteBuilder app)
+    {
+        var alerts = app.MapGroup(AlertsPath).WithTags("Linkage");
+        alerts.MapPost("/", IntakeAsync).RequireAuthorization(Policies.ReportAlerts);
+        alerts.MapGet("/", ListAsync).RequireAuthorization(Policies.LinkageWork);
+        alerts.MapGet("/{id:long}", GetAsync).RequireAuthorization(Policies.LinkageWork);
+        alerts.MapPost("/{id:long}/steps", StepAsync).RequireAuthorization(Policies.LinkageWork);
+        alerts.MapPost("/{id:long}/hand-back", HandBackAsync).RequireAuthorization(Policies.LinkageWork);
+        alerts.MapPost("/{id:long}/route", RouteAsync).RequireAuthorization(Policies.LinkageDesk);
+        app.MapGet("/api/linkage-units", UnitsAsync).WithTags("Linkage").RequireAuthorization(Policies.LinkageWork);
+        return app;
+    }
+
+    // POST /api/linkage-alerts: JSON (application/json) or CAP 1.2 (application/cap+xml).
+    // 201 for a new alert, 200 with the stored one for a repeat of the same external id.
+    private static async Task<IResult> IntakeAsync(HttpContext http, LinkageService linkage, CancellationToken ct)
+    {
+        if (IsCap(http.Request)) return await IntakeCapAsync(http, linkage, ct);
+        var read = await JsonRequest.ReadAsync<AlertJson>(http.Request, MaxJsonBytes, ct);
+        if (ProblemOf(read) is { } problem) return problem;
+        if (Validate(read.Value!, out var intake) is { Count: > 0 } errors)
+            return TypedResults.ValidationProblem(errors, title: "The alert is not valid.");
+        var result = await linkage.IntakeAsync(intake!, Actor.From(http), ct);
+        return result.IsNew ? TypedResults.Created($"{AlertsPath}/{result.Alert.Id}", result.Alert) : TypedResults.Ok(result.Alert);
+    }
+
+    private static bool IsCap(HttpRequest request) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+        && CapMediaTypes.Contains(type.MediaType.ToString(), StringComparer.OrdinalIgnoreCase);
+
+    // CAP 1.2: Alert adds, Update and Cancel act on the alert they reference (by sender/identifier).
+    private static async Task<IResult> IntakeCapAsync(HttpContext http, LinkageService linkage, CancellationToken ct)
+    {
+        var parsed = await CapParser.ParseAsync(http.Request.Body, CapLimits.Default, ct);
+        if (!parsed.IsValid) return TypedResults.ValidationProblem(parsed.ToErrorDictionary(), title: "The CAP message is not valid.");
+        var message = parsed.Message;
+        var actor = Actor.From(http);
+        if (message.MsgType is CapMsgType.Cancel or CapMsgType.Update)
+        {
+            LinkageAlertView? last = null;
+            foreach (var reference in CapMapping.ReferencedExternalIds(message))
+                last = message.MsgType == CapMsgType.Cancel
+                    ? await linkage.CancelAsync(reference, actor, ct) ?? last
+                    : await linkage.UpdateAsync(reference, message.Infos.Count > 0 ? message.Infos[0].Description : null, actor, ct) ?? last;
+            return last is null
+                ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown alert", detail: "No alert of this sender matches its references.",
+                    extensions: new Dictionary<string, object?> { ["field"] = "references" })
+                : TypedResults.Ok(last);
+        }
+        if (message.MsgType != CapMsgType.Alert)
+            return Invalid("msgType", $"msgType {message.MsgType} is not an alert this center acts on (Alert, Update, Cancel).");
+        if (message.Infos.Count == 0 || message.Infos[0] is not { } info) return Invalid("info", "An alert needs an <info> with what and where.");
+        var location = CapMapping.LocationOf(info.Areas);
+        if (location.Point is not { } point) return Invalid("info[0].area", "An alert needs a polygon or a circle to place it.");
+        var externalId = CapMapping.ExternalIdOf(message);
+        if (externalId.Length > 300) return Invalid("identifier", "sender/identifier must be at most 300 characters together.");
+        var intake = new AlertIntake(externalId, "cap", message.Sent, LinkageCategories.ToCode(CapMapping.CategoryOf(info)), CapMapping.PriorityOf(info),
+            point.Latitude, point.Longitude, Truncate(location.Description, IncidentReportRules.MaxAddressLength),
+            Truncate(string.Join("\n", new[] { info.Headline, info.Description }.Where(t => !string.IsNullOrWhiteSpace(t))), IncidentReportRules.MaxDescriptionLength),
+            Truncate(info.Contact, 100));
+        var result = await linkage.IntakeAsync(intake, actor, ct);
+        return result.IsNew ? TypedResults.Created($"{AlertsPath}/{result.Alert.Id}", result.Alert) : TypedResults.Ok(result.Alert);
+    }
+
+    private static string? Truncate(string? text, int max) => text is null || text.Length <= max ? text : text[..max];
+
+    internal static Dictionary<string, string[]> Validate(AlertJson a, out AlertIntake? intake)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(a.ExternalId) || a.ExternalId.Length > 300) errors["externalId"] = ["externalId is required, at most 300 characters."];
+        if (!LinkageCategories.TryParse(a.Category, out _))
+            errors["category"] = [$"category must be one of {string.Join(", ", LinkageCategories.Codes)}."];
+        IncidentPriority priority = IncidentPriority.Medium;
+        if (a.Priority is not null && !IncidentCodes.TryParsePriority(a.Priority, out priority))
+            errors["priority"] = [$"priority must be one of {string.Join(", ", IncidentCodes.PriorityCodes)}."];
+        if (a.Latitude is not (>= -90 and <= 90)) errors["latitude"] = ["latitude is required, between -90 and 90."];
+        if (a.Longitude is not (>= -180 and <= 180)) errors["longitude"] = ["longitude is required, between -180 and 180."];
+        if (a.Address?.Length > IncidentReportRules.MaxAddressLength) errors["address"] = [$"address must be at most {IncidentReportRules.MaxAddressLength} characters."];
+        if (a.Description?.Length > IncidentReportRules.MaxDescriptionLength) errors["description"] = [$"description must be at most {IncidentReportRules.MaxDescriptionLength} characters."];
+        if (a.ReporterContact?.Length > 100) errors["reporterContact"] = ["reporterContact must be at most 100 characters."];
+        intake = errors.Count > 0 ? null : new AlertIntake(a.ExternalId!.Trim(), "json", a.SentAt ?? DateTimeOffset.UtcNow, a.Category!, priority,
+            a.Latitude!.Value, a.Longitude!.Value, a.Address, a.Description, a.ReporterContact);
+        return errors;
+    }
+
+    // GET /api/linkage-alerts: an operator's own unit's open alerts; the desk's queue otherwise.
+    private static async Task<IResult> ListAsync(HttpContext http, LinkageService linkage, CancellationToken ct)
+    {
+        var (unitId, desk) = await ViewerAsync(http.User, linkage, ct);
+        if (desk) return TypedResults.Ok(await linkage.QueueAsync(ct));
+        if (unitId is null) return NoUnit();
+        return TypedResults.Ok((await linkage.ForUnitAsync(unitId.Value, ct)).Select(a => LinkageService.ForViewer(a, unitId, desk: false)).ToList());
+    }
+
+    private static async Task<IResult> GetAsync(long id, HttpContext http, LinkageService linkage, CancellationToken ct)
+    {
+        var (unitId, desk) = await ViewerAsync(http.User, linkage, ct);
+        var alert = await linkage.GetAsync(id, ct);
+        // Another unit's alert is not there, as far as an operator can tell.
+        if (alert is null || (!desk && alert.UnitId != unitId)) return TypedResults.NotFound();
+        return TypedResults.Ok(LinkageService.ForViewer(alert, unitId, desk));
+    }
+
+    // POST /api/linkage-alerts/{id}/steps {"step":"acknowledge"|"arrive"|"feedback","feedback":"…"}
+    private static async Task<IResult> StepAsync(long id, HttpContext http, LinkageService linkage, CancellationToken ct)
+    {
+        var read = await JsonRequest.ReadAsync<AlertStepRequest>(http.Request, MaxJsonBytes, ct);
+        if (ProblemOf(read) is { } problem) return problem;
+        if (!AlertLadder.Codes.TryParseStep(read.Value!.Step, out var step)) return Invalid("step", "step must be one of acknowledge, arrive, feedback.");
+        if (read.Value.Feedback?.Length > IncidentReportRules.MaxDescriptionLength) return Invalid("feedback", $"feedback must be at most {IncidentReportRules.MaxDescriptionLength} characters.");
+        var (unitId, desk) = await ViewerAsync(http.User, linkage, ct);
+        if (!desk && unitId is null) return NoUnit();
+        return await Refusals(async () => await linkage.StepAsync(id, step, read.Value.Feedback, Actor.From(http), desk ? null : unitId, ct) is { } a
+            ? TypedResults.Ok(a) : TypedResults.NotFound());
+    }
+
+    // POST /api/linkage-alerts/{id}/hand-back {"reason":"…"} (退单)
+    private static async Task<IResult> HandBackAsync(long id, HttpContext http, LinkageService linkage, CancellationToken ct)
+    {
+        var read = await JsonRequest.ReadAsync<HandBackRequest>(http.Request, MaxJsonBytes, ct);
+        if (ProblemOf(read) is { } problem) return problem;
+        if (read.Value!.Reason?.Length > 1000) return Invalid("reason", "reason must be at most 1000 characters.");
+        var (unitId, desk) = await ViewerAsync(http.User, linkage, ct);
+        if (!desk && unitId is null) return NoUnit();
+        return await Refusals(async () => await linkage.HandBackAsync(id, read.Value.Reason, Actor.From(http), desk ? null : unitId, ct) is { } a
+            ? TypedResults.Ok(a) : TypedResults.NotFound());
+    }
+
+    // POST /api/linkage-alerts/{id}/route {"unitId":3}: the duty officer routes by hand.
+    private static async Task<IResult> RouteAsync(long id, HttpContext http, LinkageService linkage, CancellationToken ct)
+    {
+        var read = await JsonRequest.ReadAsync<RouteRequest>(http.Request, MaxJsonBytes, ct);
+        if (ProblemOf(read) is { } problem) return problem;
+        if (read.Value!.UnitId is not { } unitId) return Invalid("unitId", "unitId is required.");
+        return await Refusals(async () => await linkage.RouteAsync(id, unitId, Actor.From(http), ct) is { } a ? TypedResults.Ok(a) : TypedResults.NotFound());
+    }
+
+    private static async Task<Ok<IReadOnlyList<LinkageUnitView>>> UnitsAsync(LinkageService linkage, CancellationToken ct) =>
+        TypedResults.Ok(await linkage.UnitsAsync(ct));
+
+    // Who is asking: the desk sees and acts on every alert; an operator only on their unit's.
+    internal static async Task<(long? UnitId, bool Desk)> ViewerAsync(ClaimsPrincipal user, LinkageService linkage, CancellationToken ct)
+    {
+        var desk = user.IsInRole(Roles.Admin) || user.IsInRole(Roles.DutyOfficer) || user.IsInRole(Roles.Dispatcher);
+        return (await linkage.UnitIdOfCodeAsync(user.FindFirst(AccessClaims.Unit)?.Value, ct), desk);
+    }
+
+    private static IResult? ProblemOf<T>(JsonRequest.Body<T> read) where T : class => (IResult?)read.TooLarge ?? read.Invalid;
+
+    private static ProblemHttpResult NoUnit() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No linkage unit", detail: "Your account is not bound to an existing linkage unit.");
+
+    private static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "The request is not valid.");
+
+    private static async Task<IResult> Refusals(Func<Task<IResult>> command)
+    {
+        try
+        {
+            return await command();
+        }
+        catch (LinkageRefusedException ex)
+        {
+            return ex.Status == StatusCodes.Status400BadRequest
+                ? Invalid(ex.Refusal.Code switch { "feedback_missing" => "feedback", "reason_missing" => "reason", _ => "body" }, ex.Refusal.Message)
+                : TypedResults.Problem(statusCode: ex.Status, title: "Refused", detail: ex.Refusal.Message,
+                    extensions: new Dictionary<string, object?> { ["code"] = ex.Refusal.Code });
+        }
+    }
+}
