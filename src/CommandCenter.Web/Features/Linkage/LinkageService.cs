@@ -81,7 +81,7 @@ public sealed class LinkageService(IDbContextFactory<CommandCenterDb> dbFactory,
         var point = Wgs84.CreatePoint(new Coordinate(intake.Longitude, intake.Latitude));
         var alert = new LinkageAlert
         {
-            ExternalId = intake.ExternalId, Source = source, Format = intake.Format, SentAt = intake.SentAt, ReceivedAt = now,
+            ExternalId = intake.ExternalId, Source = source, Format = intake.Format, SentAt = intake.SentAt.ToUniversalTime(), ReceivedAt = now,
             Category = intake.Category, Priority = intake.Priority, Location = point, Address = intake.Address,
             Description = intake.Description, ReporterContact = intake.ReporterContact, State = AlertState.Unrouted, StateChangedAt = now,
             OutOfArea = !await db.Grids.AnyAsync(g => g.Boundary.Covers(point), ct),
