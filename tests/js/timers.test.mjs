@@ -1,7 +1,7 @@
 // node --test tests/js/: the board's stage timers count and warn as StageTimers does on the server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { format, level, tick } from '../../src/CommandCenter.Web/wwwroot/timers.js';
+import { countdown, format, level, tick } from '../../src/CommandCenter.Web/wwwroot/timers.js';
 
 test('a timer reads m:ss under an hour and h:mm:ss beyond', () => {
   assert.equal(format(0), '0:00');
@@ -20,10 +20,16 @@ test('a timer turns amber at its first limit and red at its second, and never wi
 test('tick writes the elapsed time and level into every timer element', () => {
   const since = '2026-12-02T08:00:00Z';
   const el = { dataset: { timerSince: since, timerAmber: '120', timerRed: '300' }, textContent: '' };
-  const root = { querySelectorAll: () => [el] };
+  const root = { querySelectorAll: sel => (sel.includes('since') ? [el] : []) };
   tick(root, Date.parse(since) + 200_000);
   assert.equal(el.textContent, '3:20');
   assert.equal(el.dataset.level, 'amber');
   tick(root, Date.parse(since) + 301_000);
   assert.equal(el.dataset.level, 'red');
+});
+
+test('a countdown shows the time left, turns amber in the last minute and red once overdue', () => {
+  assert.deepEqual(countdown(300), { text: '5:00', level: 'normal' });
+  assert.deepEqual(countdown(42), { text: '0:42', level: 'amber' });
+  assert.deepEqual(countdown(-75), { text: '-1:15', level: 'red' });
 });

@@ -1,4 +1,4 @@
-// Stage timers on every screen. The server renders when a stage began and its limits
+// Stage timers and deadline countdowns on every screen. The server renders when a stage began and its limits
 // (data-timer-since, data-timer-amber, data-timer-red in seconds); the browser counts, so a
 // ticking clock costs no circuit traffic. data-level turns the timer amber or red (app.css).
 
@@ -17,7 +17,20 @@ export function level(seconds, amber, red) {
   return 'normal';
 }
 
+// A countdown to a deadline (data-timer-until): the time left, then how long it is overdue.
+export function countdown(secondsLeft) {
+  if (secondsLeft >= 0) return { text: format(secondsLeft), level: secondsLeft < 60 ? 'amber' : 'normal' };
+  return { text: `-${format(-secondsLeft)}`, level: 'red' };
+}
+
 export function tick(root, now) {
+  for (const el of root.querySelectorAll('[data-timer-until]')) {
+    const until = Date.parse(el.dataset.timerUntil);
+    if (Number.isNaN(until)) continue;
+    const { text, level: next } = countdown((until - now) / 1000);
+    if (el.textContent !== text) el.textContent = text;
+    if (el.dataset.level !== next) el.dataset.level = next;
+  }
   for (const el of root.querySelectorAll('[data-timer-since]')) {
     const since = Date.parse(el.dataset.timerSince);
     if (Number.isNaN(since)) continue;

@@ -9,6 +9,7 @@ public static class HomePages
     public const string Leader = "/leader";
     public const string Responder = Dispatch.ResponderPage.Route;
     public const string Wall = Features.Wall.WallPage.Route;
+    public const string Linkage = "/linkage";
 
     public static string For(IEnumerable<string> roles)
     {
@@ -17,6 +18,7 @@ public static class HomePages
         if (has.Contains(Roles.Leader)) return Leader;
         // Someone who also sits at a desk starts at the board, which shows more.
         if (has.Contains(Roles.Responder) && !has.Overlaps([Roles.Admin, Roles.DutyOfficer, Roles.Dispatcher])) return Responder;
+        if (has.Contains(Roles.LinkageOperator) && !has.Overlaps([Roles.Admin, Roles.DutyOfficer, Roles.Dispatcher])) return Linkage;
         return Board;
     }
 }

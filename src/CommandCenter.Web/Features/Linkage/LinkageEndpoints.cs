@@ -29,6 +29,7 @@ public static class LinkageEndpoints
     {
         services.AddOptions<LinkageOptions>().Bind(config.GetSection(LinkageOptions.Section));
         services.AddSingleton<LinkageService>();
+        services.AddSingleton<ILinkageInbox, LinkageInbox>();
         services.AddHostedService<LinkageLadder>();
         services.AddHostedService<LinkageSeeder>();
         return services;
