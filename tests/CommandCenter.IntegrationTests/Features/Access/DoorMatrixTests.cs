@@ -123,6 +123,7 @@ public class DoorMatrixTests(DoorFixture fixture) : IClassFixture<DoorFixture>
         ["POST /api/linkage-alerts/{id:long}/hand-back"] = [.. Reporting, "water"],
         ["POST /api/linkage-alerts/{id:long}/route"] = Reporting,
         ["GET /api/linkage-units"] = [.. Reporting, "water"],
+        ["GET,POST /linkage"] = [.. Reporting, "water"],
         ["GET /api/patrol/units/live"] = ReadPositions,
         ["PUT /api/patrol/units/{id:long}/duty"] = [.. Reporting, "key:patrol:admin"],
         ["GET /api/patrol/units/{id:long}/trail"] = ReadPositions,
