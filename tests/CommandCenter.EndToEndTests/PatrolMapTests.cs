@@ -113,9 +113,11 @@ public class PatrolDemoTests : BrowserTest
         Assert.True(total >= 200, $"the counts add up to {total}");
 
         await page.GetByTestId("filter-kind").SelectOptionAsync("vehicle");
-        // The list re-renders from the circuit: wait until the filter has reached it.
+        // The list re-renders from the circuit: wait until the filter has reached it (and rows are drawn:
+        // "every" over no rows at all would be true at once).
         await page.WaitForFunctionAsync("""
-            () => [...document.querySelectorAll('[data-unit-id] .cc-unit-meta')].every(e => e.textContent.trim().startsWith('巡逻车'))
+            () => { const metas = [...document.querySelectorAll('[data-unit-id] .cc-unit-meta')];
+                    return metas.length > 0 && metas.every(e => e.textContent.trim().startsWith('巡逻车')); }
             """);
         var metas = await page.Locator("[data-unit-id] .cc-unit-meta").AllInnerTextsAsync();
         Assert.NotEmpty(metas);

@@ -1243,7 +1243,7 @@ namespace CommandCenter.Web.Data.Migrations
                     b.ToTable("room_presence", (string)null);
                 });
 
-            modelBuilder.Entity("CommandCenter.Web.Features.Rooms.TimelineEntry", b =>
+            modelBuilder.Entity("CommandCenter.Web.Features.Incidents.TimelineEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1659,7 +1659,7 @@ namespace CommandCenter.Web.Data.Migrations
                         .HasConstraintName("fk_incident_tasks_incidents_incident_id");
                 });
 
-            modelBuilder.Entity("CommandCenter.Web.Features.Rooms.TimelineEntry", b =>
+            modelBuilder.Entity("CommandCenter.Web.Features.Incidents.TimelineEntry", b =>
                 {
                     b.HasOne("CommandCenter.Web.Features.Incidents.Incident", null)
                         .WithMany()

@@ -6,7 +6,6 @@ public static class IncidentRegistration
     {
         services.AddSingleton<IncidentService>();
         services.AddSingleton<IncidentFeed>();
-        services.AddSingleton<Rooms.IncidentRoomService>();
         services.AddOptions<DemoOptions>().Bind(config.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<DemoIncidentFeed>();
         return services;

@@ -72,9 +72,9 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
             return new IncidentCreated((await FindByExternalIdAsync(source, report.ExternalId!, ct))!, IsNew: false);
         }
         AuditLog.Add(db, actor, AuditActions.IncidentCreated, $"incident/{incident.Id}", new { type = IncidentCodes.ToCode(report.Type), report.ExternalId }, incident.ReportedAt);
-        db.Timeline.Add(new Rooms.TimelineEntry
+        db.Timeline.Add(new TimelineEntry
         {
-            IncidentId = incident.Id, At = incident.ReportedAt, Kind = Rooms.TimelineKinds.Reported, ActorName = actor.Name, Text = incident.Title,
+            IncidentId = incident.Id, At = incident.ReportedAt, Kind = TimelineKinds.Reported, ActorName = actor.Name, Text = incident.Title,
         });
         await db.SaveChangesAsync(ct);
         var view = (await LoadAsync(db, db.Incidents.Where(i => i.Id == incident.Id), ct))[0];
@@ -95,9 +95,9 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
         incident.StatusChangedAt = clock.GetUtcNow();
         if (!IncidentLifecycle.IsOpen(to)) incident.ResolvedAt ??= clock.GetUtcNow();
         AuditLog.Add(db, actor, AuditActions.IncidentStatusChanged, $"incident/{id}", new { status = IncidentLifecycle.ToCode(to) }, clock.GetUtcNow());
-        db.Timeline.Add(new Rooms.TimelineEntry
+        db.Timeline.Add(new TimelineEntry
         {
-            IncidentId = id, At = clock.GetUtcNow(), Kind = Rooms.TimelineKinds.Status, ActorName = actor.Name, Text = IncidentLifecycle.ToCode(to),
+            IncidentId = id, At = clock.GetUtcNow(), Kind = TimelineKinds.Status, ActorName = actor.Name, Text = IncidentLifecycle.ToCode(to),
         });
         await db.SaveChangesAsync(ct);
         var view = (await LoadAsync(db, db.Incidents.Where(i => i.Id == id), ct))[0];

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Localization;
 
-namespace CommandCenter.Web.Features.Rooms;
+namespace CommandCenter.Web.Features.Incidents;
 
 // One line of an incident's timeline in the reader's language, the same in the room, on the
 // board and on the responder's phone.
