@@ -15,7 +15,11 @@ public static class JsonRequest
     };
 
     // The value, or the problem to answer: Invalid (400, naming the field) or TooLarge (413).
-    public readonly record struct Body<T>(T? Value, ValidationProblem? Invalid, ProblemHttpResult? TooLarge);
+    public readonly record struct Body<T>(T? Value, ValidationProblem? Invalid, ProblemHttpResult? TooLarge)
+    {
+        // Either problem, for a handler that answers it as it is.
+        public IResult? Problem => (IResult?)TooLarge ?? Invalid;
+    }
 
     public static async Task<Body<T>> ReadAsync<T>(HttpRequest request, int maxBytes, CancellationToken ct)
         where T : class

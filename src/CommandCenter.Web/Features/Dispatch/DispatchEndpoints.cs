@@ -61,7 +61,7 @@ public static class DispatchEndpoints
         if (kind is not null)
         {
             if (!PatrolCodes.TryParseKind(kind, out var parsed))
-                return Invalid("kind", $"kind must be one of {string.Join(", ", PatrolCodes.KindCodes)}.");
+                return JsonRequest.Invalid("kind", $"kind must be one of {string.Join(", ", PatrolCodes.KindCodes)}.");
             only = parsed;
         }
         return await recommender.ForIncidentAsync(id, only, take ?? 10, ct) is { } found ? TypedResults.Ok(found) : TypedResults.NotFound();
@@ -72,9 +72,9 @@ public static class DispatchEndpoints
         string? type, double? latitude, double? longitude, DispatchService dispatch, CancellationToken ct)
     {
         if (!IncidentCodes.TryParseType(type, out var parsed))
-            return Invalid("type", $"type must be one of {string.Join(", ", IncidentCodes.TypeCodes)}.");
-        if (latitude is not (>= -90 and <= 90)) return Invalid("latitude", "latitude must be between -90 and 90.");
-        if (longitude is not (>= -180 and <= 180)) return Invalid("longitude", "longitude must be between -180 and 180.");
+            return JsonRequest.Invalid("type", $"type must be one of {string.Join(", ", IncidentCodes.TypeCodes)}.");
+        if (latitude is not (>= -90 and <= 90)) return JsonRequest.Invalid("latitude", "latitude must be between -90 and 90.");
+        if (longitude is not (>= -180 and <= 180)) return JsonRequest.Invalid("longitude", "longitude must be between -180 and 180.");
         return TypedResults.Ok(await dispatch.DuplicatesAsync(parsed, latitude.Value, longitude.Value, ct));
     }
 
@@ -82,9 +82,9 @@ public static class DispatchEndpoints
     private static async Task<IResult> AssignAsync(long id, HttpContext http, DispatchService dispatch, CancellationToken ct)
     {
         var read = await JsonRequest.ReadAsync<AssignRequest>(http.Request, MaxBodyBytes, ct);
-        if (ProblemOf(read) is { } problem) return problem;
+        if (read.Problem is { } problem) return problem;
         var body = read.Value;
-        if (body!.UnitId is not { } unitId) return Invalid("unitId", "unitId is required.");
+        if (body!.UnitId is not { } unitId) return JsonRequest.Invalid("unitId", "unitId is required.");
         return await Refusals(async () => await dispatch.AssignAsync(id, unitId, Actor.From(http), ct) is { } made
             ? TypedResults.Created($"/api/assignments/{made.Id}", made)
             : TypedResults.NotFound());
@@ -94,9 +94,9 @@ public static class DispatchEndpoints
     private static async Task<IResult> StepAsync(long id, HttpContext http, DispatchService dispatch, CancellationToken ct)
     {
         var read = await JsonRequest.ReadAsync<StepRequest>(http.Request, MaxBodyBytes, ct);
-        if (ProblemOf(read) is { } problem) return problem;
+        if (read.Problem is { } problem) return problem;
         var body = read.Value;
-        if (!AssignmentCodes.TryParseStep(body!.Step, out var step)) return Invalid("step", "step must be one of depart, arrive, clear.");
+        if (!AssignmentCodes.TryParseStep(body!.Step, out var step)) return JsonRequest.Invalid("step", "step must be one of depart, arrive, clear.");
         long? onlyUnit = null;
         if (IsResponderOnly(http.User))
         {
@@ -112,39 +112,36 @@ public static class DispatchEndpoints
     private static async Task<IResult> ResolveAsync(long id, HttpContext http, DispatchService dispatch, CancellationToken ct)
     {
         var read = await JsonRequest.ReadAsync<OutcomeRequest>(http.Request, MaxBodyBytes, ct);
-        if (ProblemOf(read) is { } problem) return problem;
-        var body = read.Value;
-        if (string.IsNullOrWhiteSpace(body!.Outcome)) return Invalid("outcome", "outcome is required: say what was done.");
-        if (body.Outcome.Length > IncidentReportRules.MaxDescriptionLength)
-            return Invalid("outcome", $"outcome must be at most {IncidentReportRules.MaxDescriptionLength} characters.");
-        return await Refusals(async () => await dispatch.ResolveAsync(id, body.Outcome, Actor.From(http), ct) is { } view
-            ? TypedResults.Ok(view)
-            : TypedResults.NotFound());
+        return read.Problem ?? await ConcludeAsync("outcome", read.Value!.Outcome, "outcome is required: say what was done.",
+            text => dispatch.ResolveAsync(id, text, Actor.From(http), ct));
     }
 
     // POST /api/incidents/{id}/close {"verification": "..."}
     private static async Task<IResult> CloseAsync(long id, HttpContext http, DispatchService dispatch, CancellationToken ct)
     {
         var read = await JsonRequest.ReadAsync<VerificationRequest>(http.Request, MaxBodyBytes, ct);
-        if (ProblemOf(read) is { } problem) return problem;
-        var body = read.Value;
-        if (string.IsNullOrWhiteSpace(body!.Verification)) return Invalid("verification", "verification is required to close (核查结案).");
-        if (body.Verification.Length > IncidentReportRules.MaxDescriptionLength)
-            return Invalid("verification", $"verification must be at most {IncidentReportRules.MaxDescriptionLength} characters.");
-        return await Refusals(async () => await dispatch.CloseAsync(id, body.Verification, Actor.From(http), ct) is { } view
-            ? TypedResults.Ok(view)
-            : TypedResults.NotFound());
+        return read.Problem ?? await ConcludeAsync("verification", read.Value!.Verification, "verification is required to close (核查结案).",
+            text => dispatch.CloseAsync(id, text, Actor.From(http), ct));
+    }
+
+    // Resolving and closing both need a text (the outcome, the verification) within the limit.
+    private static async Task<IResult> ConcludeAsync(string field, string? text, string missing, Func<string, Task<IncidentView?>> command)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return JsonRequest.Invalid(field, missing);
+        if (text.Length > IncidentReportRules.MaxDescriptionLength)
+            return JsonRequest.Invalid(field, $"{field} must be at most {IncidentReportRules.MaxDescriptionLength} characters.");
+        return await Refusals(async () => await command(text) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound());
     }
 
     // POST /api/incidents/{id}/linked-reports {"description": "...", "callbackNumber": "..."}
     private static async Task<IResult> LinkReportAsync(long id, HttpContext http, DispatchService dispatch, CancellationToken ct)
     {
         var read = await JsonRequest.ReadAsync<LinkReportRequest>(http.Request, MaxBodyBytes, ct);
-        if (ProblemOf(read) is { } problem) return problem;
+        if (read.Problem is { } problem) return problem;
         var body = read.Value;
         if (body!.Description?.Length > IncidentReportRules.MaxDescriptionLength)
-            return Invalid("description", $"description must be at most {IncidentReportRules.MaxDescriptionLength} characters.");
-        if (CallRules.WhyNotCallback(body.CallbackNumber) is { } bad) return Invalid("callbackNumber", bad);
+            return JsonRequest.Invalid("description", $"description must be at most {IncidentReportRules.MaxDescriptionLength} characters.");
+        if (CallRules.WhyNotCallback(body.CallbackNumber) is { } bad) return JsonRequest.Invalid("callbackNumber", bad);
         return await Refusals(async () => await dispatch.LinkReportAsync(id, body.Description, body.CallbackNumber, Actor.From(http), ct) is { } view
             ? TypedResults.Ok(view)
             : TypedResults.NotFound());
@@ -166,18 +163,15 @@ public static class DispatchEndpoints
     // GET /api/places?q=吴山: the local gazetteer (subdistricts, communities, grids, landmarks).
     private static async Task<Results<Ok<IReadOnlyList<PlaceHit>>, ValidationProblem>> PlacesAsync(string? q, Gazetteer gazetteer, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(q)) return Invalid("q", "q is required.");
-        if (q.Length > 100) return Invalid("q", "q must be at most 100 characters.");
+        if (string.IsNullOrWhiteSpace(q)) return JsonRequest.Invalid("q", "q is required.");
+        if (q.Length > 100) return JsonRequest.Invalid("q", "q must be at most 100 characters.");
         return TypedResults.Ok(await gazetteer.SearchAsync(q, 10, ct));
     }
 
-    private static IResult? ProblemOf<T>(JsonRequest.Body<T> read) where T : class => (IResult?)read.TooLarge ?? read.Invalid;
 
     private static bool IsResponderOnly(ClaimsPrincipal user) =>
         user.IsInRole(Roles.Responder) && !user.IsInRole(Roles.Dispatcher) && !user.IsInRole(Roles.DutyOfficer) && !user.IsInRole(Roles.Admin);
 
-    private static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "The request is not valid.");
 
     // A refused command: 409 when the state of things (or another dispatcher) stands in the way,
     // 422 when what was sent cannot be accepted; the code lets a client translate the reason.

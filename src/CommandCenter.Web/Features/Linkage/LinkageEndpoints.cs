@@ -54,7 +54,7 @@ public static class LinkageEndpoints
     {
         if (IsCap(http.Request)) return await IntakeCapAsync(http, linkage, ct);
         var read = await JsonRequest.ReadAsync<AlertJson>(http.Request, MaxJsonBytes, ct);
-        if (ProblemOf(read) is { } problem) return problem;
+        if (read.Problem is { } problem) return problem;
         if (Validate(read.Value!, out var intake) is { Count: > 0 } errors)
             return TypedResults.ValidationProblem(errors, title: "The alert is not valid.");
         var result = await linkage.IntakeAsync(intake!, Actor.From(http), ct);
@@ -85,12 +85,12 @@ public static class LinkageEndpoints
                 : TypedResults.Ok(last);
         }
         if (message.MsgType != CapMsgType.Alert)
-            return Invalid("msgType", $"msgType {message.MsgType} is not an alert this center acts on (Alert, Update, Cancel).");
-        if (message.Infos.Count == 0 || message.Infos[0] is not { } info) return Invalid("info", "An alert needs an <info> with what and where.");
+            return JsonRequest.Invalid("msgType", $"msgType {message.MsgType} is not an alert this center acts on (Alert, Update, Cancel).");
+        if (message.Infos.Count == 0 || message.Infos[0] is not { } info) return JsonRequest.Invalid("info", "An alert needs an <info> with what and where.");
         var location = CapMapping.LocationOf(info.Areas);
-        if (location.Point is not { } point) return Invalid("info[0].area", "An alert needs a polygon or a circle to place it.");
+        if (location.Point is not { } point) return JsonRequest.Invalid("info[0].area", "An alert needs a polygon or a circle to place it.");
         var externalId = CapMapping.ExternalIdOf(message);
-        if (externalId.Length > 300) return Invalid("identifier", "sender/identifier must be at most 300 characters together.");
+        if (externalId.Length > 300) return JsonRequest.Invalid("identifier", "sender/identifier must be at most 300 characters together.");
         var intake = new AlertIntake(externalId, "cap", message.Sent, LinkageCategories.ToCode(CapMapping.CategoryOf(info)), CapMapping.PriorityOf(info),
             point.Latitude, point.Longitude, Truncate(location.Description, IncidentReportRules.MaxAddressLength),
             Truncate(string.Join("\n", new[] { info.Headline, info.Description }.Where(t => !string.IsNullOrWhiteSpace(t))), IncidentReportRules.MaxDescriptionLength),
@@ -142,9 +142,9 @@ public static class LinkageEndpoints
     private static async Task<IResult> StepAsync(long id, HttpContext http, LinkageService linkage, CancellationToken ct)
     {
         var read = await JsonRequest.ReadAsync<AlertStepRequest>(http.Request, MaxJsonBytes, ct);
-        if (ProblemOf(read) is { } problem) return problem;
-        if (!AlertLadder.Codes.TryParseStep(read.Value!.Step, out var step)) return Invalid("step", "step must be one of acknowledge, arrive, feedback.");
-        if (read.Value.Feedback?.Length > IncidentReportRules.MaxDescriptionLength) return Invalid("feedback", $"feedback must be at most {IncidentReportRules.MaxDescriptionLength} characters.");
+        if (read.Problem is { } problem) return problem;
+        if (!AlertLadder.Codes.TryParseStep(read.Value!.Step, out var step)) return JsonRequest.Invalid("step", "step must be one of acknowledge, arrive, feedback.");
+        if (read.Value.Feedback?.Length > IncidentReportRules.MaxDescriptionLength) return JsonRequest.Invalid("feedback", $"feedback must be at most {IncidentReportRules.MaxDescriptionLength} characters.");
         var (unitId, desk) = await ViewerAsync(http.User, linkage, ct);
         if (!desk && unitId is null) return NoUnit();
         return await Refusals(async () => await linkage.StepAsync(id, step, read.Value.Feedback, Actor.From(http), desk ? null : unitId, ct) is { } a
@@ -155,8 +155,8 @@ public static class LinkageEndpoints
     private static async Task<IResult> HandBackAsync(long id, HttpContext http, LinkageService linkage, CancellationToken ct)
     {
         var read = await JsonRequest.ReadAsync<HandBackRequest>(http.Request, MaxJsonBytes, ct);
-        if (ProblemOf(read) is { } problem) return problem;
-        if (read.Value!.Reason?.Length > 1000) return Invalid("reason", "reason must be at most 1000 characters.");
+        if (read.Problem is { } problem) return problem;
+        if (read.Value!.Reason?.Length > 1000) return JsonRequest.Invalid("reason", "reason must be at most 1000 characters.");
         var (unitId, desk) = await ViewerAsync(http.User, linkage, ct);
         if (!desk && unitId is null) return NoUnit();
         return await Refusals(async () => await linkage.HandBackAsync(id, read.Value.Reason, Actor.From(http), desk ? null : unitId, ct) is { } a
@@ -167,8 +167,8 @@ public static class LinkageEndpoints
     private static async Task<IResult> RouteAsync(long id, HttpContext http, LinkageService linkage, CancellationToken ct)
     {
         var read = await JsonRequest.ReadAsync<RouteRequest>(http.Request, MaxJsonBytes, ct);
-        if (ProblemOf(read) is { } problem) return problem;
-        if (read.Value!.UnitId is not { } unitId) return Invalid("unitId", "unitId is required.");
+        if (read.Problem is { } problem) return problem;
+        if (read.Value!.UnitId is not { } unitId) return JsonRequest.Invalid("unitId", "unitId is required.");
         return await Refusals(async () => await linkage.RouteAsync(id, unitId, Actor.From(http), ct) is { } a ? TypedResults.Ok(a) : TypedResults.NotFound());
     }
 
@@ -182,13 +182,10 @@ public static class LinkageEndpoints
         return (await linkage.UnitIdOfCodeAsync(user.FindFirst(AccessClaims.Unit)?.Value, ct), desk);
     }
 
-    private static IResult? ProblemOf<T>(JsonRequest.Body<T> read) where T : class => (IResult?)read.TooLarge ?? read.Invalid;
 
     private static ProblemHttpResult NoUnit() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No linkage unit", detail: "Your account is not bound to an existing linkage unit.");
 
-    private static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "The request is not valid.");
 
     private static async Task<IResult> Refusals(Func<Task<IResult>> command)
     {
@@ -199,7 +196,7 @@ public static class LinkageEndpoints
         catch (LinkageRefusedException ex)
         {
             return ex.Status == StatusCodes.Status400BadRequest
-                ? Invalid(ex.Refusal.Code switch { "feedback_missing" => "feedback", "reason_missing" => "reason", _ => "body" }, ex.Refusal.Message)
+                ? JsonRequest.Invalid(ex.Refusal.Code switch { "feedback_missing" => "feedback", "reason_missing" => "reason", _ => "body" }, ex.Refusal.Message)
                 : TypedResults.Problem(statusCode: ex.Status, title: "Refused", detail: ex.Refusal.Message,
                     extensions: new Dictionary<string, object?> { ["code"] = ex.Refusal.Code });
         }
