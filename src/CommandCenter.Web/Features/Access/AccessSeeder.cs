@@ -31,7 +31,8 @@ public sealed class AccessSeeder(
         ("wall", "大屏", Roles.WallDisplay, null),
     ];
 
-    private const long LockKey = 0x43_43_53_45_45_44; // "CCSEED"
+    // Every seeder takes it: two instances starting together seed once.
+    internal const long LockKey = 0x43_43_53_45_45_44; // "CCSEED"
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -49,7 +49,7 @@ public sealed class Gazetteer(NpgsqlDataSource dataSource)
 
 // Loads gis-data/places.geojson (Point features with a "name" and a "kind") into an empty places
 // table; a place outside the district is left out, since no grid could own it.
-public sealed class PlaceSeeder(IDbContextFactory<CommandCenterDb> dbFactory, IOptions<GridOptions> options, IHostEnvironment env, ILogger<PlaceSeeder> logger)
+public sealed class PlaceSeeder(IDbContextFactory<CommandCenterDb> dbFactory, NpgsqlDataSource dataSource, IOptions<GridOptions> options, IHostEnvironment env, ILogger<PlaceSeeder> logger)
     : IHostedService
 {
     public const string FileName = "places.geojson";
@@ -59,6 +59,8 @@ public sealed class PlaceSeeder(IDbContextFactory<CommandCenterDb> dbFactory, IO
         if (!options.Value.SeedOnStart) return;
         var path = Path.Combine(options.Value.ResolveDataFolder(env.ContentRootPath), FileName);
         if (!File.Exists(path)) return;
+        // Two instances starting together: one loads the places, the other then finds them there.
+        await using var held = await StartupLock.TakeAsync(dataSource, Access.AccessSeeder.LockKey, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await db.Places.AnyAsync(cancellationToken)) return;
         var district = await db.Districts.Select(d => d.Boundary).FirstOrDefaultAsync(cancellationToken);

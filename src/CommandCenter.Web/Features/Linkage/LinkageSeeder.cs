@@ -8,7 +8,7 @@ namespace CommandCenter.Web.Features.Linkage;
 
 // The demo's linkage units for 上城区, where demo accounts are seeded (never in Production): the
 // district-wide agencies, and one subdistrict water team that routing prefers inside 清波街道.
-public sealed class LinkageSeeder(IDbContextFactory<CommandCenterDb> dbFactory, IOptions<AccessOptions> access, TimeProvider clock, ILogger<LinkageSeeder> logger)
+public sealed class LinkageSeeder(IDbContextFactory<CommandCenterDb> dbFactory, Npgsql.NpgsqlDataSource dataSource, IOptions<AccessOptions> access, TimeProvider clock, ILogger<LinkageSeeder> logger)
     : IHostedService
 {
     internal const string QingboSubdistrict = "330102001";
@@ -28,6 +28,8 @@ public sealed class LinkageSeeder(IDbContextFactory<CommandCenterDb> dbFactory, 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!access.Value.SeedDemoUsers) return;
+        // Two instances starting together: one seeds, the other then finds the units there.
+        await using var held = await StartupLock.TakeAsync(dataSource, AccessSeeder.LockKey, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await db.LinkageUnits.AnyAsync(cancellationToken)) return;
         // The grid seeder runs before this one; without a district there is nothing to cover.
