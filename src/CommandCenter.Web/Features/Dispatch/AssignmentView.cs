@@ -25,6 +25,10 @@ public sealed record AssignmentView(
 
     public AssignmentStatus StatusValue => AssignmentCodes.Parse(Status);
 
+    // The steps the unit may take from where it is (the domain's state machine decides).
+    public IEnumerable<AssignmentStep> NextSteps =>
+        Enum.GetValues<AssignmentStep>().Where(new Assignment(IncidentId, UnitId, StatusValue, DispatchedAt).CanTake);
+
     internal static IQueryable<AssignmentView> Query(CommandCenterDb db, IQueryable<AssignmentRecord> assignments) =>
         from a in assignments
         join u in db.PatrolUnits on a.UnitId equals u.Id

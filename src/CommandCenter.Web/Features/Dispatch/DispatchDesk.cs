@@ -1,11 +1,8 @@
 using CommandCenter.Domain.Dispatch;
 using CommandCenter.Domain.Incidents;
 using CommandCenter.Domain.Patrols;
-using CommandCenter.Web.Data;
 using CommandCenter.Web.Features.Access;
 using CommandCenter.Web.Features.Incidents;
-using CommandCenter.Web.Features.Rooms;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CommandCenter.Web.Features.Dispatch;
@@ -48,7 +45,6 @@ public sealed class DispatchDesk(
     UnitRecommender recommender,
     Gazetteer gazetteer,
     IncidentService incidents,
-    IDbContextFactory<CommandCenterDb> dbFactory,
     IOptions<DispatchOptions> options) : IDispatchDesk
 {
     public StageTimerOptions Timers => options.Value.Timers;
@@ -79,19 +75,7 @@ public sealed class DispatchDesk(
     public async Task<IncidentView> ReportAsync(ValidIncidentReport report, Actor actor, CancellationToken ct = default) =>
         (await incidents.CreateAsync(report, actor, ct)).Incident;
 
-    public async Task<IncidentCase?> CaseAsync(long incidentId, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var number = await db.Incidents.Where(i => i.Id == incidentId).Select(i => new { i.CallbackNumber }).FirstOrDefaultAsync(ct);
-        if (number is null) return null;
-        var linked = await db.LinkedReports.AsNoTracking().Where(r => r.IncidentId == incidentId).OrderBy(r => r.Id).ToListAsync(ct);
-        var timeline = await db.Timeline.AsNoTracking().Where(t => t.IncidentId == incidentId).OrderBy(t => t.At).ThenBy(t => t.Id).ToListAsync(ct);
-        return new IncidentCase(number.CallbackNumber, linked, timeline);
-    }
+    public Task<IncidentCase?> CaseAsync(long incidentId, CancellationToken ct = default) => dispatch.CaseAsync(incidentId, ct);
 
-    public async Task<IReadOnlyList<IncidentView>> AwaitingVerificationAsync(CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await IncidentService.LoadAsync(db, db.Incidents.Where(i => i.Status == IncidentStatus.Resolved).OrderBy(i => i.ResolvedAt).Take(200), ct);
-    }
+    public Task<IReadOnlyList<IncidentView>> AwaitingVerificationAsync(CancellationToken ct = default) => dispatch.AwaitingVerificationAsync(ct);
 }

@@ -61,9 +61,6 @@ public sealed partial class DispatchPanel
         _recommendations = Incident.IsOpen ? (await Desk.RecommendAsync(id, _kind, 5))?.Units ?? [] : [];
     }
 
-    private static IEnumerable<AssignmentStep> NextSteps(AssignmentView a) =>
-        Enum.GetValues<AssignmentStep>().Where(step => a.StatusValue is var s && new Assignment(a.IncidentId, a.UnitId, s, a.DispatchedAt).CanTake(step));
-
     private string Why(Recommendation r) => L["RecommendationWhy",
         PatrolCodes.TryParseKind(r.Kind, out _) ? L[$"UnitKind_{r.Kind}"] : r.Kind,
         Distance(r.DistanceMeters), Math.Max(1, (int)Math.Round(r.EtaSeconds / 60.0)), r.FixAgeSeconds];

@@ -222,21 +222,29 @@ public sealed class DispatchService(
     public async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(long incidentId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Timeline.AsNoTracking().Where(t => t.IncidentId == incidentId).OrderBy(t => t.At).ThenBy(t => t.Id).ToListAsync(ct);
+        return await TimelineOf(db, incidentId).ToListAsync(ct);
     }
 
-    // The caller's number, for the one screen that shows it: the incident's own detail.
-    public async Task<string?> CallbackNumberAsync(long incidentId, CancellationToken ct = default)
+    // What only the incident's own panel shows: the caller's number, further calls, the timeline.
+    public async Task<IncidentCase?> CaseAsync(long incidentId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Incidents.Where(i => i.Id == incidentId).Select(i => i.CallbackNumber).FirstOrDefaultAsync(ct);
+        var number = await db.Incidents.Where(i => i.Id == incidentId).Select(i => new { i.CallbackNumber }).FirstOrDefaultAsync(ct);
+        if (number is null) return null;
+        var linked = await db.LinkedReports.AsNoTracking().Where(r => r.IncidentId == incidentId).OrderBy(r => r.Id).ToListAsync(ct);
+        var timeline = await TimelineOf(db, incidentId).ToListAsync(ct);
+        return new IncidentCase(number.CallbackNumber, linked, timeline);
     }
 
-    public async Task<IReadOnlyList<LinkedReport>> LinkedReportsAsync(long incidentId, CancellationToken ct = default)
+    // Resolved, not yet verified and closed: the duty officer's list (核查).
+    public async Task<IReadOnlyList<IncidentView>> AwaitingVerificationAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.LinkedReports.AsNoTracking().Where(r => r.IncidentId == incidentId).OrderBy(r => r.Id).ToListAsync(ct);
+        return await IncidentService.LoadAsync(db, db.Incidents.Where(i => i.Status == IncidentStatus.Resolved).OrderBy(i => i.ResolvedAt).Take(200), ct);
     }
+
+    private static IQueryable<TimelineEntry> TimelineOf(CommandCenterDb db, long incidentId) =>
+        db.Timeline.AsNoTracking().Where(t => t.IncidentId == incidentId).OrderBy(t => t.At).ThenBy(t => t.Id);
 
     private static Task<Incident?> LockIncidentAsync(CommandCenterDb db, long id, CancellationToken ct) =>
         db.Incidents.FromSql($"SELECT * FROM incidents WHERE id = {id} FOR UPDATE").FirstOrDefaultAsync(ct);
