@@ -32,6 +32,8 @@ public static class LinkageEndpoints
         services.AddSingleton<ILinkageInbox, LinkageInbox>();
         services.AddHostedService<LinkageLadder>();
         services.AddHostedService<LinkageSeeder>();
+        services.AddOptions<LinkageDemoOptions>().Bind(config.GetSection(LinkageDemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<DemoLinkageFeed>();
         return services;
     }
 

@@ -4,7 +4,7 @@ using CommandCenter.Domain.Patrols;
 using CommandCenter.Web.Data;
 using CommandCenter.Web.Features.Incidents;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using CommandCenter.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NetTopologySuite.Geometries;
@@ -159,7 +159,7 @@ public sealed class DemoPatrolFeed(
         var started = new TaskCompletionSource();
         using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
             await started.Task.WaitAsync(stoppingToken);
-        var baseAddress = OwnAddress();
+        var baseAddress = OwnAddress.Of(server);
         if (baseAddress is null)
         {
             logger.LogWarning("Demo patrol feed off: the server has no HTTP address to report to");
@@ -216,17 +216,6 @@ public sealed class DemoPatrolFeed(
             $"&lat={unit.Lat.ToString("F6", i)}&lon={unit.Lon.ToString("F6", i)}&speed={knots.ToString("F1", i)}" +
             $"&bearing={unit.Heading.ToString("F0", i)}&accuracy=8&batt={unit.Battery.ToString("F0", i)}&{OsmAndMessage.TokenParameter}={Uri.EscapeDataString(token)}";
         using var response = await http.GetAsync(url, ct);
-    }
-
-    private Uri? OwnAddress()
-    {
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal))
-            ?? server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-        if (address is null) return null;
-        // A wildcard listen address is not somewhere to send to: use loopback on the same port.
-        var uri = new Uri(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal)
-            .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal));
-        return uri;
     }
 
     // The demo's own units (source "demo") and their devices, keyed with a token made for this
