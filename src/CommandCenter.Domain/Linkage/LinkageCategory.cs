@@ -31,4 +31,13 @@ public static class LinkageCategories
 
     public static bool TryParse(string? code, out LinkageCategory category) =>
         ByCode.TryGetValue(code?.Trim() ?? "", out category);
+
+    // The incident type an alert becomes when the center takes it on as its own case (转为警情).
+    public static Incidents.IncidentType IncidentTypeOf(LinkageCategory category) => category switch
+    {
+        LinkageCategory.Water or LinkageCategory.Power or LinkageCategory.Gas or LinkageCategory.Heating => Incidents.IncidentType.PublicUtility,
+        LinkageCategory.Roads or LinkageCategory.UrbanManagement => Incidents.IncidentType.UrbanManagement,
+        LinkageCategory.Medical => Incidents.IncidentType.Medical,
+        _ => Incidents.IncidentType.Other,
+    };
 }

@@ -30,4 +30,5 @@ public static class TimelineKinds
     public const string Outcome = "outcome";
     public const string Verification = "verification";
     public const string Note = "note";
+    public const string FromLinkageAlert = "from_linkage_alert";
 }

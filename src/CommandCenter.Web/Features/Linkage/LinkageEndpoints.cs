@@ -29,6 +29,7 @@ public static class LinkageEndpoints
     {
         services.AddOptions<LinkageOptions>().Bind(config.GetSection(LinkageOptions.Section));
         services.AddSingleton<LinkageService>();
+        services.AddSingleton<AlertIncidents>();
         services.AddSingleton<ILinkageInbox, LinkageInbox>();
         services.AddHostedService<LinkageLadder>();
         services.AddHostedService<LinkageSeeder>();
@@ -46,6 +47,7 @@ public static class LinkageEndpoints
         alerts.MapPost("/{id:long}/steps", StepAsync).RequireAuthorization(Policies.LinkageWork);
         alerts.MapPost("/{id:long}/hand-back", HandBackAsync).RequireAuthorization(Policies.LinkageWork);
         alerts.MapPost("/{id:long}/route", RouteAsync).RequireAuthorization(Policies.LinkageDesk);
+        alerts.MapPost("/{id:long}/incident", ToIncidentAsync).RequireAuthorization(Policies.LinkageDesk);
         app.MapGet("/api/linkage-units", UnitsAsync).WithTags("Linkage").RequireAuthorization(Policies.LinkageWork);
         return app;
     }
@@ -173,6 +175,15 @@ public static class LinkageEndpoints
         if (read.Value!.UnitId is not { } unitId) return JsonRequest.Invalid("unitId", "unitId is required.");
         return await Refusals(async () => await linkage.RouteAsync(id, unitId, Actor.From(http), ct) is { } a ? TypedResults.Ok(a) : TypedResults.NotFound());
     }
+
+    // 转为警情: 201 with the new incident, 200 with the one made before (one alert, one incident).
+    private static async Task<IResult> ToIncidentAsync(long id, HttpContext http, AlertIncidents alertIncidents, CancellationToken ct) =>
+        await Refusals(async () => await alertIncidents.ToIncidentAsync(id, Actor.From(http), ct) switch
+        {
+            null => TypedResults.NotFound(),
+            { IsNew: true } made => TypedResults.Created($"/api/incidents/{made.IncidentId}", new { made.IncidentId }),
+            { } earlier => TypedResults.Ok(new { earlier.IncidentId }),
+        });
 
     private static async Task<Ok<IReadOnlyList<LinkageUnitView>>> UnitsAsync(LinkageService linkage, CancellationToken ct) =>
         TypedResults.Ok(await linkage.UnitsAsync(ct));

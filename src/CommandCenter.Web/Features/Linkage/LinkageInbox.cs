@@ -21,10 +21,13 @@ public interface ILinkageInbox
 
     Task RouteAsync(long alertId, long unitId, Actor actor, CancellationToken ct = default);
 
+    // 转为警情 (desk only): the incident's id, the same one on a second call.
+    Task<long?> ToIncidentAsync(long alertId, Actor actor, CancellationToken ct = default);
+
     IDisposable OnChanged(Action changed);
 }
 
-public sealed class LinkageInbox(LinkageService linkage, LiveBus bus) : ILinkageInbox
+public sealed class LinkageInbox(LinkageService linkage, AlertIncidents alertIncidents, LiveBus bus) : ILinkageInbox
 {
     public async Task<LinkageInboxView> LoadAsync(ClaimsPrincipal user, CancellationToken ct = default)
     {
@@ -49,6 +52,9 @@ public sealed class LinkageInbox(LinkageService linkage, LiveBus bus) : ILinkage
     }
 
     public Task RouteAsync(long alertId, long unitId, Actor actor, CancellationToken ct = default) => linkage.RouteAsync(alertId, unitId, actor, ct);
+
+    public async Task<long?> ToIncidentAsync(long alertId, Actor actor, CancellationToken ct = default) =>
+        (await alertIncidents.ToIncidentAsync(alertId, actor, ct))?.IncidentId;
 
     public IDisposable OnChanged(Action changed) => bus.Subscribe(LiveStreams.Linkage, _ => changed());
 }

@@ -69,6 +69,8 @@ public sealed partial class LinkagePage
     private Task RouteAsync(LinkageAlertView a, string? unit) =>
         long.TryParse(unit, NumberStyles.Integer, CultureInfo.InvariantCulture, out var unitId) ? RunAsync(() => Inbox.RouteAsync(a.Id, unitId, _me), a.Id) : Task.CompletedTask;
 
+    private Task ToIncidentAsync(LinkageAlertView a) => RunAsync(() => Inbox.ToIncidentAsync(a.Id, _me), a.Id);
+
     private async Task RunAsync(Func<Task> command, long alertId)
     {
         if (!Ready) return;

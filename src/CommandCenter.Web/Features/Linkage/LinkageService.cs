@@ -356,7 +356,7 @@ public sealed class LinkageService(IDbContextFactory<CommandCenterDb> dbFactory,
     private static void Entry(CommandCenterDb db, long alertId, DateTimeOffset at, string kind, Actor actor, string text) =>
         db.LinkageAlertEntries.Add(new LinkageAlertEntry { AlertId = alertId, At = at, Kind = kind, ActorName = actor.Name, Text = text });
 
-    private static Task<long> AnnounceAsync(CommandCenterDb db, LinkageAlert alert, CancellationToken ct) =>
+    internal static Task<long> AnnounceAsync(CommandCenterDb db, LinkageAlert alert, CancellationToken ct) =>
         LiveEventStore.AppendAsync(db, LiveStreams.Linkage, LinkageEvents.Changed,
             new { alertId = alert.Id, unitId = alert.UnitId, state = AlertLadder.Codes.ToCode(alert.State), overdue = alert.Overdue, supervised = alert.Supervised }, ct);
 

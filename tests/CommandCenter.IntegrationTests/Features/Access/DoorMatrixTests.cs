@@ -122,6 +122,7 @@ public class DoorMatrixTests(DoorFixture fixture) : IClassFixture<DoorFixture>
         ["POST /api/linkage-alerts/{id:long}/steps"] = [.. Reporting, "water"],
         ["POST /api/linkage-alerts/{id:long}/hand-back"] = [.. Reporting, "water"],
         ["POST /api/linkage-alerts/{id:long}/route"] = Reporting,
+        ["POST /api/linkage-alerts/{id:long}/incident"] = Reporting,
         ["GET /api/linkage-units"] = [.. Reporting, "water"],
         ["GET,POST /linkage"] = [.. Reporting, "water"],
         ["GET /api/patrol/units/live"] = ReadPositions,

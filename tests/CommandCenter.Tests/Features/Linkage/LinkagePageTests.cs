@@ -25,6 +25,12 @@ internal sealed class FakeLinkageInbox : ILinkageInbox
 
     public Task RouteAsync(long alertId, long unitId, Actor actor, CancellationToken ct = default) => Run($"route {alertId} {unitId}");
 
+    public async Task<long?> ToIncidentAsync(long alertId, Actor actor, CancellationToken ct = default)
+    {
+        await Run($"to-incident {alertId}");
+        return 900 + alertId;
+    }
+
     public IDisposable OnChanged(Action changed)
     {
         _changed = changed;
@@ -140,5 +146,31 @@ public class LinkagePageTests : ComponentTestContext
 
         Assert.Empty(cut.FindAll(".cc-linkage img"));
         Assert.Contains("<img src=x onerror=alert(1)>", cut.Find("[data-alert-id='1']").TextContent);
+    }
+
+    [Fact]
+    public void The_desk_turns_an_alert_into_an_incident_with_one_tap_and_then_links_to_its_room()
+    {
+        var linked = Alert(2, "routed", overdue: true) with { IncidentId = 902 };
+        Inbox.View = new(true, null, [Alert(1, "unrouted"), linked], []);
+        var cut = Render<LinkagePage>();
+
+        cut.Find("[data-alert-id='1'] [data-testid=to-incident]").Click();
+
+        Assert.Equal(["to-incident 1"], Inbox.Commands);
+        Assert.Empty(cut.FindAll("[data-alert-id='2'] [data-testid=to-incident]"));
+        var link = cut.Find("[data-alert-id='2'] [data-testid=alert-incident]");
+        Assert.Equal("/incidents/902/room", link.GetAttribute("href"));
+        Assert.Equal("警情 #902", link.TextContent);
+    }
+
+    [Fact]
+    public void An_operator_cannot_turn_an_alert_into_an_incident()
+    {
+        Inbox.View = Inbox.View with { Alerts = [Alert(1, "routed")] };
+
+        var cut = Render<LinkagePage>();
+
+        Assert.Empty(cut.FindAll("[data-testid=to-incident]"));
     }
 }
