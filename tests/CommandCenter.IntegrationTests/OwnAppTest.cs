@@ -6,7 +6,7 @@ namespace CommandCenter.IntegrationTests;
 public abstract class OwnAppTest(Action<IWebHostBuilder>? configure = null) : IAsyncLifetime
 {
     protected TestDatabase Database { get; private set; } = default!;
-    protected AppFactory App { get; private set; } = default!;
+    protected AppFactory App { get; set; } = default!;
 
     public async ValueTask InitializeAsync()
     {
