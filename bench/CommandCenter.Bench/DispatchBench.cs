@@ -344,7 +344,7 @@ internal static partial class DispatchBench
     }
 
     // Through the sign-in form, as a browser: the antiforgery token, then the auth cookie.
-    private static async Task<HttpClient> SignInAsync(Uri baseAddress, string userName, int clients)
+    internal static async Task<HttpClient> SignInAsync(Uri baseAddress, string userName, int clients)
     {
         var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2, AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
         {

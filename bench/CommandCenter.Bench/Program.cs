@@ -20,13 +20,21 @@ using NpgsqlTypes;
 //   raw, sql, http (batch = raw and http; sql only when named) and osmand.
 //   --dispatch [--units 10000] [--grids 50000] [--requests 2000] [--clients 4] [--gist]: recommendation
 //   latency and the report path instead (DispatchBench.cs).
+//   --linkage [--rate 20] [--seconds 30]: intake → routed → the operator's screen (LinkageBench.cs).
 if (args is [BareServer.Argument, var barePort, var bareUnits])
 {
     await BareServer.RunAsync(int.Parse(barePort, CultureInfo.InvariantCulture), int.Parse(bareUnits, CultureInfo.InvariantCulture));
     return;
 }
 var server = Environment.GetEnvironmentVariable("CC_TEST_PG") ?? "Host=127.0.0.1;Port=55432;Username=commandcenter;Password=commandcenter";
+// Intake → routed → the operator's screen at 20 alerts/s (issue 15): LinkageBench.cs.
+if (args.Contains(LinkageBench.Argument))
+{
+    await LinkageBench.RunAsync(args, server);
+    return;
+}
 // Recommendation latency and the report path (issue 14): DispatchBench.cs.
+
 if (args.Contains(DispatchBench.Argument))
 {
     await DispatchBench.RunAsync(args, server);
