@@ -43,6 +43,15 @@ public static class AlertLadder
 {
     public const int MissesBeforeSupervision = 2;
 
+    // A unit's own limits (its directory entry) come before the center's: the most specific of the
+    // unit's matching rules, else the most specific of the center's, else the defaults.
+    public static StepLimits LimitsFor(string category, string priority, IEnumerable<StepLimitRule> unitRules, IEnumerable<StepLimitRule> centerRules)
+    {
+        ArgumentNullException.ThrowIfNull(unitRules);
+        var own = unitRules.Where(r => (r.Category is null || r.Category == category) && (r.Priority is null || r.Priority == priority)).ToList();
+        return LimitsFor(category, priority, own.Count > 0 ? own : centerRules);
+    }
+
     public static StepLimits LimitsFor(string category, string priority, IEnumerable<StepLimitRule> rules) =>
         rules.Where(r => (r.Category is null || r.Category == category) && (r.Priority is null || r.Priority == priority))
             .OrderByDescending(r => (r.Category is null ? 0 : 2) + (r.Priority is null ? 0 : 1))
