@@ -73,5 +73,6 @@ public static class AuditActions
     public const string AlertReceived = "linkage.receive";
     public const string AlertStep = "linkage.step";
     public const string AlertHandedBack = "linkage.hand_back";
+    public const string FeedbackRetried = "linkage.feedback_retry";
     public const string NoteAdded = "dispatch.note";
 }
