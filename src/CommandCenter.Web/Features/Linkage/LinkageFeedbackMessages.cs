@@ -114,7 +114,6 @@ public static class LinkageFeedbackMessages
     // everything else is escaped by the writer.
     private static string XmlText(string text)
     {
-        if (XmlConvert.VerifyXmlChars(text) is null) return text;
         var kept = new StringBuilder(text.Length);
         for (var i = 0; i < text.Length; i++)
         {
