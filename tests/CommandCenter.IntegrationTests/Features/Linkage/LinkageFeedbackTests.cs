@@ -10,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CommandCenter.IntegrationTests.Features.Linkage;
@@ -205,5 +206,64 @@ public class LinkageFeedbackTests(AppFixture fixture) : IClassFixture<AppFixture
         Assert.False(await outbox.RetryAsync(failed.Id, admin, Ct));
         Assert.Equal(1L, await fixture.Database.ScalarAsync<long>(
             $"SELECT count(*) FROM audit_log WHERE action = '{AuditActions.FeedbackRetried}' AND target = 'linkage_feedback/{failed.Id}' AND actor_name = 'admin'"));
+    }
+}
+
+// The app's own sender, as configured: CAP form, woken by the step on the live outbox.
+public class LinkageFeedbackSenderTests : IAsyncLifetime
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private FeedbackReceiver _receiver = default!;
+    private TestDatabase _database = default!;
+    private AppFactory _app = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _receiver = await new FeedbackReceiver().StartAsync();
+        _database = await TestDatabase.CreateAsync();
+        _app = new AppFactory(_database.ConnectionString, b =>
+        {
+            b.UseSetting("Linkage:Feedback:Url", _receiver.Url.ToString());
+            b.UseSetting("Linkage:Feedback:Secret", "sender-secret");
+            b.UseSetting("Linkage:Feedback:Format", "cap");
+            b.UseSetting("Linkage:Feedback:Sender", "cc.hz.test");
+        });
+        await _app.StartedAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _database.DisposeAsync();
+        await _receiver.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_configured_app_reports_a_CAP_alerts_routing_and_acknowledgement_to_110_referencing_the_original()
+    {
+        using var api = _app.CreateApiClient();
+        var identifier = Guid.NewGuid().ToString("N");
+        var created = await api.PostAsync("/api/linkage-alerts", new StringContent($"""
+            <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+              <identifier>{identifier}</identifier><sender>110.hz.test</sender><sent>2026-12-02T10:15:00+08:00</sent>
+              <status>Actual</status><msgType>Alert</msgType><scope>Public</scope>
+              <info><category>Infra</category><event>自来水管爆裂</event><urgency>Immediate</urgency><severity>Moderate</severity><certainty>Observed</certainty>
+                <area><areaDesc>吴山广场东侧</areaDesc><circle>30.2300,120.1850 0.1</circle></area></info>
+            </alert>
+            """, System.Text.Encoding.UTF8, "application/cap+xml"), Ct);
+        var alert = (await created.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<LinkageAlertView>(Ct))!;
+        using var duty = await SignIn.AsAsync(_app, "duty");
+        (await duty.PostAsJsonAsync($"/api/linkage-alerts/{alert.Id}/steps", new { step = "acknowledge" }, Ct)).EnsureSuccessStatusCode();
+
+        await Eventually.TrueAsync(() => _receiver.Posts.Count >= 2, TimeSpan.FromSeconds(15), "the routing and the acknowledgement at the receiver");
+
+        var messages = _receiver.Posts.Select(p => (Post: p, Alert: XDocument.Parse(p.Body).Root!)).ToList();
+        Assert.All(messages, m => Assert.True(LinkageFeedbackMessages.Verify(m.Post.Body, "sender-secret", m.Post.Signature)));
+        Assert.All(messages, m => Assert.Equal($"110.hz.test,{identifier},2026-12-02T10:15:00+08:00", m.Alert.Element(LinkageFeedbackMessages.Cap + "references")!.Value));
+        Assert.Equal(["Update", "Ack"], messages.Select(m => m.Alert.Element(LinkageFeedbackMessages.Cap + "msgType")!.Value));
+        Assert.All(messages, m => Assert.Equal("cc.hz.test", m.Alert.Element(LinkageFeedbackMessages.Cap + "sender")!.Value));
+        Assert.All(messages, m => Assert.Equal(m.Post.Delivery, m.Alert.Element(LinkageFeedbackMessages.Cap + "identifier")!.Value));
+        await using var db = _app.CreateDb();
+        Assert.Equal(2, await db.LinkageFeedbackDeliveries.CountAsync(d => d.AlertId == alert.Id && d.DeliveredAt != null, Ct));
     }
 }
