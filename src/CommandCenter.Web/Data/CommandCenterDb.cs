@@ -41,6 +41,8 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
     public DbSet<LinkageAlert> LinkageAlerts => Set<LinkageAlert>();
     public DbSet<LinkageAlertEntry> LinkageAlertEntries => Set<LinkageAlertEntry>();
     public DbSet<LinkageDeadline> LinkageDeadlines => Set<LinkageDeadline>();
+    public DbSet<LinkageFeedbackDelivery> LinkageFeedbackDeliveries => Set<LinkageFeedbackDelivery>();
+    public DbSet<LinkageFeedbackAttempt> LinkageFeedbackAttempts => Set<LinkageFeedbackAttempt>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -288,6 +290,7 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
             e.Property(x => x.Source).HasMaxLength(80);
             e.HasIndex(x => new { x.Source, x.ExternalId }).IsUnique();
             e.Property(x => x.Format).HasMaxLength(10);
+            e.Property(x => x.CapReference).HasMaxLength(400);
             e.Property(x => x.Category).HasMaxLength(40);
             e.Property(x => x.Priority).HasConversion<int>();
             e.Property(x => x.Location).HasColumnType("geometry(Point,4326)");
@@ -318,6 +321,27 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
             e.HasIndex(x => x.DueAt).HasFilter("fired_at IS NULL").HasDatabaseName("ix_linkage_deadlines_due");
             e.HasIndex(x => new { x.AlertId, x.Step }).IsUnique();
             e.HasOne<LinkageAlert>().WithMany().HasForeignKey(x => x.AlertId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<LinkageFeedbackDelivery>(e =>
+        {
+            e.ToTable("linkage_feedback_deliveries");
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.Step).HasMaxLength(20);
+            e.Property(x => x.Format).HasMaxLength(10);
+            e.Property(x => x.LastError).HasMaxLength(1000);
+            // The sender's claim: what is neither delivered nor given up, by when it is due.
+            e.HasIndex(x => x.NextAttemptAt).HasFilter("delivered_at IS NULL AND failed_at IS NULL").HasDatabaseName("ix_linkage_feedback_deliveries_due");
+            e.HasIndex(x => new { x.AlertId, x.EntryId });
+            e.HasIndex(x => x.EntryId).IsUnique();
+            e.HasOne<LinkageAlert>().WithMany().HasForeignKey(x => x.AlertId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<LinkageAlertEntry>().WithMany().HasForeignKey(x => x.EntryId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<LinkageFeedbackAttempt>(e =>
+        {
+            e.ToTable("linkage_feedback_attempts");
+            e.Property(x => x.Error).HasMaxLength(1000);
+            e.HasIndex(x => new { x.DeliveryId, x.At });
+            e.HasOne<LinkageFeedbackDelivery>().WithMany().HasForeignKey(x => x.DeliveryId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 

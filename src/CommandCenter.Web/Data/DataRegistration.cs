@@ -81,6 +81,8 @@ public sealed class DatabaseMigrator(IDbContextFactory<CommandCenterDb> dbFactor
             GRANT SELECT, INSERT ON incident_timeline TO {role};
             REVOKE ALL ON linkage_alert_entries FROM {role};
             GRANT SELECT, INSERT ON linkage_alert_entries TO {role};
+            REVOKE ALL ON linkage_feedback_attempts FROM {role};
+            GRANT SELECT, INSERT ON linkage_feedback_attempts TO {role};
             ALTER TABLE positions OWNER TO {role};
             DO $$ DECLARE p regclass; BEGIN
               FOR p IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'positions'::regclass LOOP

@@ -721,6 +721,55 @@ namespace CommandCenter.Web.Data.Migrations
                     b.ToTable("incidents", (string)null);
                 });
 
+            modelBuilder.Entity("CommandCenter.Web.Features.Incidents.TimelineEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("actor_name");
+
+                    b.Property<string>("Addressee")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("addressee");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<long>("IncidentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("incident_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_incident_timeline");
+
+                    b.HasIndex("IncidentId", "At")
+                        .HasDatabaseName("ix_incident_timeline_incident_id_at");
+
+                    b.ToTable("incident_timeline", (string)null);
+                });
+
             modelBuilder.Entity("CommandCenter.Web.Features.Linkage.LinkageAlert", b =>
                 {
                     b.Property<long>("Id")
@@ -750,6 +799,11 @@ namespace CommandCenter.Web.Data.Migrations
                     b.Property<DateTimeOffset?>("ArrivedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("arrived_at");
+
+                    b.Property<string>("CapReference")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("cap_reference");
 
                     b.Property<string>("Category")
                         .IsRequired()
@@ -959,6 +1013,118 @@ namespace CommandCenter.Web.Data.Migrations
                         .HasDatabaseName("ix_linkage_deadlines_alert_id_step");
 
                     b.ToTable("linkage_deadlines", (string)null);
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Linkage.LinkageFeedbackAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("DeliveryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("delivery_id");
+
+                    b.Property<int>("DurationMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("error");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("status_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_linkage_feedback_attempts");
+
+                    b.HasIndex("DeliveryId", "At")
+                        .HasDatabaseName("ix_linkage_feedback_attempts_delivery_id_at");
+
+                    b.ToTable("linkage_feedback_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Linkage.LinkageFeedbackDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AlertId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("alert_id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entry_id");
+
+                    b.Property<DateTimeOffset?>("FailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("failed_at");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("format");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Step")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("step");
+
+                    b.HasKey("Id")
+                        .HasName("pk_linkage_feedback_deliveries");
+
+                    b.HasIndex("EntryId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_linkage_feedback_deliveries_entry_id");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_linkage_feedback_deliveries_due")
+                        .HasFilter("delivered_at IS NULL AND failed_at IS NULL");
+
+                    b.HasIndex("AlertId", "EntryId")
+                        .HasDatabaseName("ix_linkage_feedback_deliveries_alert_id_entry_id");
+
+                    b.ToTable("linkage_feedback_deliveries", (string)null);
                 });
 
             modelBuilder.Entity("CommandCenter.Web.Features.Linkage.LinkageUnit", b =>
@@ -1241,55 +1407,6 @@ namespace CommandCenter.Web.Data.Migrations
                         .HasDatabaseName("ix_room_presence_incident_id");
 
                     b.ToTable("room_presence", (string)null);
-                });
-
-            modelBuilder.Entity("CommandCenter.Web.Features.Incidents.TimelineEntry", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("ActorName")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("actor_name");
-
-                    b.Property<string>("Addressee")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("addressee");
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("at");
-
-                    b.Property<long>("IncidentId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("incident_id");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(30)
-                        .HasColumnType("character varying(30)")
-                        .HasColumnName("kind");
-
-                    b.Property<string>("Text")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
-                        .HasColumnName("text");
-
-                    b.HasKey("Id")
-                        .HasName("pk_incident_timeline");
-
-                    b.HasIndex("IncidentId", "At")
-                        .HasDatabaseName("ix_incident_timeline_incident_id_at");
-
-                    b.ToTable("incident_timeline", (string)null);
                 });
 
             modelBuilder.Entity("CommandCenter.Web.Live.LiveEventRecord", b =>
@@ -1594,6 +1711,16 @@ namespace CommandCenter.Web.Data.Migrations
                         .HasConstraintName("fk_incidents_grids_grid_code");
                 });
 
+            modelBuilder.Entity("CommandCenter.Web.Features.Incidents.TimelineEntry", b =>
+                {
+                    b.HasOne("CommandCenter.Web.Features.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_incident_timeline_incidents_incident_id");
+                });
+
             modelBuilder.Entity("CommandCenter.Web.Features.Linkage.LinkageAlert", b =>
                 {
                     b.HasOne("CommandCenter.Web.Features.Incidents.Incident", null)
@@ -1629,6 +1756,33 @@ namespace CommandCenter.Web.Data.Migrations
                         .HasConstraintName("fk_linkage_deadlines_linkage_alerts_alert_id");
                 });
 
+            modelBuilder.Entity("CommandCenter.Web.Features.Linkage.LinkageFeedbackAttempt", b =>
+                {
+                    b.HasOne("CommandCenter.Web.Features.Linkage.LinkageFeedbackDelivery", null)
+                        .WithMany()
+                        .HasForeignKey("DeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_linkage_feedback_attempts_linkage_feedback_deliveries_deliv");
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Linkage.LinkageFeedbackDelivery", b =>
+                {
+                    b.HasOne("CommandCenter.Web.Features.Linkage.LinkageAlert", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_linkage_feedback_deliveries_linkage_alerts_alert_id");
+
+                    b.HasOne("CommandCenter.Web.Features.Linkage.LinkageAlertEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_linkage_feedback_deliveries_linkage_alert_entries_entry_id");
+                });
+
             modelBuilder.Entity("CommandCenter.Web.Features.Patrols.PatrolDevice", b =>
                 {
                     b.HasOne("CommandCenter.Web.Features.Patrols.PatrolUnit", null)
@@ -1657,16 +1811,6 @@ namespace CommandCenter.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_incident_tasks_incidents_incident_id");
-                });
-
-            modelBuilder.Entity("CommandCenter.Web.Features.Incidents.TimelineEntry", b =>
-                {
-                    b.HasOne("CommandCenter.Web.Features.Incidents.Incident", null)
-                        .WithMany()
-                        .HasForeignKey("IncidentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_incident_timeline_incidents_incident_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -74,5 +74,6 @@ public static class AuditActions
     public const string AlertStep = "linkage.step";
     public const string AlertHandedBack = "linkage.hand_back";
     public const string AlertToIncident = "linkage.to_incident";
+    public const string FeedbackRetried = "linkage.feedback_retry";
     public const string NoteAdded = "dispatch.note";
 }

@@ -10,7 +10,7 @@ namespace CommandCenter.Web.Features.Linkage;
 
 // 转为警情: the center takes an alert on as its own incident with one action. The alert keeps its
 // ladder and unit; both sides record the link (the alert's history, the incident's timeline).
-public sealed class AlertIncidents(IDbContextFactory<CommandCenterDb> dbFactory, IncidentService incidents, TimeProvider clock)
+public sealed class AlertIncidents(IDbContextFactory<CommandCenterDb> dbFactory, IncidentService incidents, LinkageService linkage, TimeProvider clock)
 {
     public static readonly Refusal AlreadyClosed = new("alert_not_open", "The alert is done or cancelled.");
 
@@ -40,7 +40,7 @@ public sealed class AlertIncidents(IDbContextFactory<CommandCenterDb> dbFactory,
         });
         AuditLog.Add(db, actor, AuditActions.AlertToIncident, $"linkage_alert/{alert.Id}", new { incidentId = created.Incident.Id }, now);
         await db.SaveChangesAsync(ct);
-        await LinkageService.AnnounceAsync(db, alert, ct);
+        await linkage.AnnounceAsync(db, alert, ct);
         await tx.CommitAsync(ct);
         return (created.Incident.Id, true);
     }

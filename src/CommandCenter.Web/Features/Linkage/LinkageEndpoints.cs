@@ -5,6 +5,9 @@ using CommandCenter.Domain.Linkage;
 using CommandCenter.Web.Features.Access;
 using CommandCenter.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
 
 namespace CommandCenter.Web.Features.Linkage;
 
@@ -27,9 +30,30 @@ public static class LinkageEndpoints
 
     public static IServiceCollection AddLinkage(this IServiceCollection services, IConfiguration config)
     {
-        services.AddOptions<LinkageOptions>().Bind(config.GetSection(LinkageOptions.Section));
+        services.AddOptions<LinkageOptions>().Bind(config.GetSection(LinkageOptions.Section))
+            .Validate(o => o.Feedback.IsValid(), "Linkage:Feedback: a Url must be absolute http(s) and come with a Secret; Format json or cap; MaxAttempts at least 1; timeouts and backoffs positive, TotalTimeout at least AttemptTimeout.")
+            .ValidateOnStart();
         services.AddSingleton<LinkageService>();
         services.AddSingleton<AlertIncidents>();
+        services.AddSingleton<LinkageFeedbackOutbox>();
+        services.AddHostedService<LinkageFeedbackSender>();
+        // Per-try timeout and a few quick retries here; the long backoff is durable, in the outbox table.
+        var feedbackClient = services.AddHttpClient(LinkageFeedbackOutbox.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        feedbackClient.AddResilienceHandler("linkage-feedback", (pipeline, context) =>
+            {
+                var feedback = context.ServiceProvider.GetRequiredService<IOptions<LinkageOptions>>().Value.Feedback;
+                pipeline.AddTimeout(feedback.TotalTimeout);
+                // POST is retried on purpose: receivers dedupe by X-CC-Delivery.
+                if (feedback.QuickRetries > 0)
+                    pipeline.AddRetry(new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = feedback.QuickRetries, Delay = feedback.QuickRetryDelay, BackoffType = DelayBackoffType.Exponential, UseJitter = true,
+                    });
+                pipeline.AddTimeout(feedback.AttemptTimeout);
+            });
+        // Added after the pipeline, so inside it: it sees each quick retry.
+        feedbackClient.AddHttpMessageHandler(sp => new FeedbackTryRecorder(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ILinkageInbox, LinkageInbox>();
         services.AddHostedService<LinkageLadder>();
         services.AddHostedService<LinkageSeeder>();
@@ -98,7 +122,7 @@ public static class LinkageEndpoints
         var intake = new AlertIntake(externalId, "cap", message.Sent, LinkageCategories.ToCode(CapMapping.CategoryOf(info)), CapMapping.PriorityOf(info),
             point.Latitude, point.Longitude, Truncate(location.Description, IncidentReportRules.MaxAddressLength),
             Truncate(string.Join("\n", new[] { info.Headline, info.Description }.Where(t => !string.IsNullOrWhiteSpace(t))), IncidentReportRules.MaxDescriptionLength),
-            Truncate(info.Contact, 100));
+            Truncate(info.Contact, 100), LinkageFeedbackMessages.CapReference(message.Sender, message.Identifier, message.Sent));
         var result = await linkage.IntakeAsync(intake, actor, ct);
         return result.IsNew ? TypedResults.Created($"{AlertsPath}/{result.Alert.Id}", result.Alert) : TypedResults.Ok(result.Alert);
     }

@@ -26,6 +26,8 @@ public sealed class LinkageAlert
     public required string Source { get; set; }
     public required string Format { get; set; }
     public DateTimeOffset SentAt { get; set; }
+    // CAP alerts: "sender,identifier,sent" as 110 sent it, for the references of our feedback.
+    public string? CapReference { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
     public required string Category { get; set; }
     public IncidentPriority Priority { get; set; }

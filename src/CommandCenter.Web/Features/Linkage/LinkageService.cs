@@ -14,7 +14,7 @@ namespace CommandCenter.Web.Features.Linkage;
 // An alert as it arrives, whatever the form (JSON or CAP), after validation.
 public sealed record AlertIntake(
     string ExternalId, string Format, DateTimeOffset SentAt, string Category, IncidentPriority Priority,
-    double Latitude, double Longitude, string? Address, string? Description, string? ReporterContact);
+    double Latitude, double Longitude, string? Address, string? Description, string? ReporterContact, string? CapReference = null);
 
 public sealed record AlertIntakeResult(LinkageAlertView Alert, bool IsNew);
 
@@ -60,6 +60,9 @@ public sealed record LinkageOptions
 
     // The demo's units and operators: only where demo accounts are seeded (never Production).
     public bool SeedDemoUnits { get; init; }
+
+    // Linkage:Feedback: each step reported back to 110 through a webhook outbox (off without a Url).
+    public LinkageFeedbackOptions Feedback { get; init; } = new();
 }
 
 // Intake, routing and the time-limit ladder of 110 linkage alerts. Every command is one
@@ -83,7 +86,7 @@ public sealed class LinkageService(IDbContextFactory<CommandCenterDb> dbFactory,
         {
             ExternalId = intake.ExternalId, Source = source, Format = intake.Format, SentAt = intake.SentAt.ToUniversalTime(), ReceivedAt = now,
             Category = intake.Category, Priority = intake.Priority, Location = point, Address = intake.Address,
-            Description = intake.Description, ReporterContact = intake.ReporterContact, State = AlertState.Unrouted, StateChangedAt = now,
+            Description = intake.Description, ReporterContact = intake.ReporterContact, State = AlertState.Unrouted, StateChangedAt = now, CapReference = intake.CapReference,
             OutOfArea = !await db.Grids.AnyAsync(g => g.Boundary.Covers(point), ct),
         };
         db.LinkageAlerts.Add(alert);
@@ -356,9 +359,13 @@ public sealed class LinkageService(IDbContextFactory<CommandCenterDb> dbFactory,
     private static void Entry(CommandCenterDb db, long alertId, DateTimeOffset at, string kind, Actor actor, string text) =>
         db.LinkageAlertEntries.Add(new LinkageAlertEntry { AlertId = alertId, At = at, Kind = kind, ActorName = actor.Name, Text = text });
 
-    internal static Task<long> AnnounceAsync(CommandCenterDb db, LinkageAlert alert, CancellationToken ct) =>
-        LiveEventStore.AppendAsync(db, LiveStreams.Linkage, LinkageEvents.Changed,
+    // Every change is announced once, in its transaction: the feedback to 110 is queued there too.
+    internal async Task<long> AnnounceAsync(CommandCenterDb db, LinkageAlert alert, CancellationToken ct)
+    {
+        await LinkageFeedbackOutbox.QueueAsync(db, alert, options.Value.Feedback, ct);
+        return await LiveEventStore.AppendAsync(db, LiveStreams.Linkage, LinkageEvents.Changed,
             new { alertId = alert.Id, unitId = alert.UnitId, state = AlertLadder.Codes.ToCode(alert.State), overdue = alert.Overdue, supervised = alert.Supervised }, ct);
+    }
 
     private static IQueryable<LinkageAlertView> Views(CommandCenterDb db, IQueryable<LinkageAlert> alerts) =>
         from a in alerts

@@ -98,6 +98,7 @@ public class DoorMatrixTests(DoorFixture fixture) : IClassFixture<DoorFixture>
         ["GET,POST /admin/api-keys"] = Admin,
         ["GET,POST /admin/audit"] = Admin,
         ["GET,POST /admin/patrol"] = Admin,
+        ["GET,POST /admin/linkage-feedback"] = Admin,
         [" /hubs/live"] = [.. ReadIncidents, "key:positions:read"],
         [" /hubs/live/negotiate"] = [.. ReadIncidents, "key:positions:read"],
         ["GET /api/map/territory"] = [.. ReadIncidents, "patrol01"], // the responder's phone map
