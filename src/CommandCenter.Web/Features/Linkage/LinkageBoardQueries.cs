@@ -54,7 +54,7 @@ public sealed class LinkageBoardQueries(IDbContextFactory<CommandCenterDb> dbFac
         : doneAt is null ? feedbackDue
         : null;
 
-    // The league table in one query: every deadline that fell due in the last 7 days (and, of
+    // The league table in one query (columns in snake case: the context's naming convention maps them): every deadline that fell due in the last 7 days (and, of
     // those, since the center's midnight), judged by when its step was done; cancelled alerts do
     // not count. Steps count for the unit the alert is with now (a hand-back takes them along).
     public async Task<IReadOnlyList<LeagueRow>> LeagueAsync(DateTimeOffset now, DateTimeOffset startOfDay, CancellationToken ct = default)
@@ -70,12 +70,12 @@ public sealed class LinkageBoardQueries(IDbContextFactory<CommandCenterDb> dbFac
             overdue AS (
                 SELECT unit_id, count(*)::int AS n FROM linkage_alerts
                 WHERE overdue AND state NOT IN ('done', 'cancelled') AND unit_id IS NOT NULL GROUP BY unit_id)
-            SELECT u.id AS "UnitId", u.name AS "UnitName",
-                   count(s.due_at) FILTER (WHERE s.due_at > {startOfDay})::int AS "DueToday",
-                   count(s.due_at) FILTER (WHERE s.due_at > {startOfDay} AND s.done_at <= s.due_at)::int AS "OnTimeToday",
-                   count(s.due_at)::int AS "DueWeek",
-                   count(s.due_at) FILTER (WHERE s.done_at <= s.due_at)::int AS "OnTimeWeek",
-                   coalesce(max(o.n), 0)::int AS "OverdueNow"
+            SELECT u.id AS unit_id, u.name AS unit_name,
+                   count(s.due_at) FILTER (WHERE s.due_at > {startOfDay})::int AS due_today,
+                   count(s.due_at) FILTER (WHERE s.due_at > {startOfDay} AND s.done_at <= s.due_at)::int AS on_time_today,
+                   count(s.due_at)::int AS due_week,
+                   count(s.due_at) FILTER (WHERE s.done_at <= s.due_at)::int AS on_time_week,
+                   coalesce(max(o.n), 0)::int AS overdue_now
             FROM linkage_units u
             LEFT JOIN steps s ON s.unit_id = u.id
             LEFT JOIN overdue o ON o.unit_id = u.id
