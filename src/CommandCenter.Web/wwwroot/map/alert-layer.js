@@ -39,7 +39,12 @@ export function createAlertLayer({ map, wall, style, config }, rejoin) {
   }
 
   const control = L.control({ position: 'bottomright' });
-  control.onAdd = () => legend(text);
+  control.onAdd = () => {
+    const box = legend(text);
+    // A tap on the legend is not a tap on the grid beneath it.
+    L.DomEvent.disableClickPropagation(box);
+    return box;
+  };
   control.addTo(map);
   // Leaflet fixes its own type at 12 px; the wall's legend is read from across the room.
   const legendSize = () => { if (wall) control.getContainer().style.fontSize = `${style.px(18)}px`; };
