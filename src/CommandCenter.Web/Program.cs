@@ -32,6 +32,7 @@ builder.Services.AddWall(builder.Configuration);
 builder.Services.AddPatrols(builder.Configuration);
 builder.Services.AddDispatch(builder.Configuration);
 builder.Services.AddLinkage(builder.Configuration);
+builder.Services.AddLinkageBoard(builder.Configuration);
 builder.Services.AddCenterRateLimits(builder.Configuration);
 
 var app = builder.Build();

@@ -30,6 +30,11 @@ public static class LiveHubContract
     public const string JoinPositions = nameof(LiveHub.JoinPositions);
     public const string PositionsMethod = nameof(ILiveClient.ReceivePositions);
     public const string PositionsGroup = "positions";
+
+    // Linkage alerts for the map: a snapshot on join, then coalesced changes (LinkageBoard).
+    public const string JoinAlerts = nameof(LiveHub.JoinAlerts);
+    public const string AlertsMethod = nameof(ILiveClient.ReceiveAlerts);
+    public const string AlertsGroup = "linkage-alerts";
 }
 
 public interface ILiveClient
@@ -37,4 +42,6 @@ public interface ILiveClient
     Task ReceiveEvent(LiveEvent liveEvent);
 
     Task ReceivePositions(CommandCenter.Web.Features.Patrols.PatrolUpdate update);
+
+    Task ReceiveAlerts(CommandCenter.Web.Features.Linkage.AlertMapUpdate update);
 }

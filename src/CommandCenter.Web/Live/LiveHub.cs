@@ -1,3 +1,4 @@
+using CommandCenter.Web.Features.Linkage;
 using CommandCenter.Web.Features.Patrols;
 using CommandCenter.Web.Features.Access;
 using Microsoft.AspNetCore.Authorization;
@@ -8,7 +9,7 @@ namespace CommandCenter.Web.Live;
 // Connecting needs either stream; each method then names its own policy (LiveHubDoorTests keeps
 // every method in the door matrix).
 [Authorize(Policy = Policies.ConnectLive)]
-public sealed class LiveHub(LiveEventStore store, PatrolLiveFeed patrols, LiveConnectionGuard guard) : Hub<ILiveClient>
+public sealed class LiveHub(LiveEventStore store, PatrolLiveFeed patrols, LinkageBoard linkage, LiveConnectionGuard guard) : Hub<ILiveClient>
 {
     public override Task OnConnectedAsync()
     {
@@ -42,6 +43,14 @@ public sealed class LiveHub(LiveEventStore store, PatrolLiveFeed patrols, LiveCo
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(LiveHubContract.PositionsGroup), Context.ConnectionAborted);
         return patrols.Snapshot();
+    }
+
+    // The open linkage alerts for a map, then their changes (LinkageBoard): board screens only.
+    [Authorize(Policy = Policies.ViewBoard)]
+    public async Task<AlertMapUpdate> JoinAlerts()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(LiveHubContract.AlertsGroup), Context.ConnectionAborted);
+        return linkage.MapSnapshot();
     }
 }
 

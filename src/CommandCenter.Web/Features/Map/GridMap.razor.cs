@@ -89,6 +89,8 @@ public sealed partial class GridMap
                 stream = LiveStreams.Incidents,
                 joinPositions = LiveHubContract.JoinPositions,
                 positionsMethod = LiveHubContract.PositionsMethod,
+                joinAlerts = LiveHubContract.JoinAlerts,
+                alertsMethod = LiveHubContract.AlertsMethod,
             },
             timeZone = Time.Zone.HasIanaId || !TimeZoneInfo.TryConvertWindowsIdToIanaId(Time.Zone.Id, out var iana) ? Time.Zone.Id : iana,
             text = new
@@ -101,6 +103,14 @@ public sealed partial class GridMap
                 outsideDistrict = L["OutsideDistrict"].Value,
                 priorities = Labels("Priority_", IncidentCodes.PriorityCodes),
                 types = Labels("Type_", IncidentCodes.TypeCodes),
+            },
+            alerts = new
+            {
+                legendTitle = L["AlertLayer"].Value,
+                noUnit = L["NoLinkageUnit"].Value,
+                noAddress = L["AlertNoAddress"].Value,
+                categories = Labels("LinkageCategory_", CommandCenter.Domain.Linkage.LinkageCategories.Codes),
+                states = Labels("AlertLook_", ["supervised", "overdue", "new", "acknowledged", "on_scene"]),
             },
             patrols = new
             {

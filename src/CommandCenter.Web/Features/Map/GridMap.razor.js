@@ -15,6 +15,7 @@ import { createStyle } from '/map/style.js';
 import { createTerritory } from '/map/territory.js';
 import { createIncidents } from '/map/incidents.js';
 import { createPatrolLayer } from '/map/patrol-layer.js';
+import { createAlertLayer } from '/map/alert-layer.js';
 import { createTrail } from '/map/trail.js';
 import { createWallFocus } from '/map/wall-focus.js';
 import { createReplay } from '/map/replay.js';
@@ -47,6 +48,8 @@ export async function init(element, config, dotnet) {
   // A canvas fed by its own hub batches (ADR 0005); a missing batch asks for a new snapshot.
   layers.add('patrols', () => createPatrolLayer(map, element, config.patrols, () => live?.joinPositions()));
   layers.add('trail', createTrail);
+  // 110 linkage alerts come with the live connection; a map without one has none to draw.
+  if (!streamless) layers.add('alerts', ctx => createAlertLayer(ctx, () => live?.joinAlerts()));
   if (wall) layers.add('wallFocus', createWallFocus);
   if (replay) layers.add('replay', createReplay);
 
@@ -63,6 +66,7 @@ export async function init(element, config, dotnet) {
       event: e => layers.each('onEvent', e),
       batch: count => { layers.each('afterBatch'); status.applied(count); },
       positions: update => layers.get('patrols').apply(update),
+      alerts: update => layers.get('alerts').apply(update),
       status: s => status.set(s),
     });
     // The snapshot's incidents count into the territory's grids: load it first.

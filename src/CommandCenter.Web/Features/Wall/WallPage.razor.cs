@@ -1,6 +1,7 @@
 using System.Globalization;
 using CommandCenter.Domain.Patrols;
 using CommandCenter.Web.Features.Incidents;
+using CommandCenter.Web.Features.Linkage;
 using CommandCenter.Web.Features.Patrols;
 using CommandCenter.Web.Features.Map;
 using CommandCenter.Web.Infrastructure;
@@ -33,6 +34,9 @@ public sealed partial class WallPage : IDisposable
     private bool _countsAgain;
     private WallKpis _kpis = WallKpis.Unknown;
     private UnitRosterSummary? _units;
+    // The instance's shared linkage board (a reference, not a copy) and the ticker lines drawn from it.
+    private LinkageBoardSnapshot? _linkage;
+    private IReadOnlyList<AlertTickerEntry> _alertLines = [];
     private DateTimeOffset _unitsAt = DateTimeOffset.MinValue;
     private MapLiveStatus _mapStatus = MapLiveStatus.Connecting;
     private WallFreshness _freshness = default!;
@@ -44,6 +48,8 @@ public sealed partial class WallPage : IDisposable
     [Inject] private WallQueries Queries { get; set; } = default!;
 
     [Inject] private IPatrolUnitSource Patrols { get; set; } = default!;
+
+    [Inject] private ILinkageBoard Linkage { get; set; } = default!;
 
     [Inject] private IOptions<WallOptions> Options { get; set; } = default!;
 
@@ -117,7 +123,15 @@ public sealed partial class WallPage : IDisposable
             unitsChanged = units != _units;
             (_units, _unitsAt) = (units, now);
         }
-        var changed = boardChanged || unitsChanged || kpis != _kpis || freshness != _freshness
+        // The board is replaced whole when it changes (at most every flush): comparing the reference is enough.
+        var linkage = Linkage.Current;
+        var linkageChanged = !ReferenceEquals(linkage, _linkage);
+        if (linkageChanged)
+        {
+            _linkage = linkage;
+            _alertLines = linkage is null ? [] : AlertTickerEntry.From(linkage.Alerts, Options.Value.TickerLength);
+        }
+        var changed = boardChanged || unitsChanged || linkageChanged || kpis != _kpis || freshness != _freshness
             || now.ToUnixTimeSeconds() != _now.ToUnixTimeSeconds(); // the clock
         (_now, _kpis, _freshness) = (now, kpis, freshness);
         return changed;

@@ -37,8 +37,8 @@ export function createEventSequence(lastSeq = 0) {
 // The delay before the next automatic reconnect: doubling from 1 s, at most 10 s.
 export const retryDelay = previousRetryCount => Math.min(1000 * 2 ** previousRetryCount, 10000);
 
-// names: { hubPath, join, eventMethod, stream, joinPositions, positionsMethod }.
-// on: { loadSnapshot() → its lastSeq, event(e), batch(count), positions(update), status('live'|'down') }.
+// names: { hubPath, join, eventMethod, stream, joinPositions, positionsMethod, joinAlerts?, alertsMethod? }.
+// on: { loadSnapshot() → its lastSeq, event(e), batch(count), positions(update), alerts?(update), status('live'|'down') }.
 export function connectLive(names, on) {
   const sequence = createEventSequence();
   let disposed = false;
@@ -49,6 +49,9 @@ export function connectLive(names, on) {
   connection.on(names.eventMethod, e => sequence.push(e));
   // Already coalesced by the server (a few batches a second); the layer draws on the next frame.
   connection.on(names.positionsMethod, update => on.positions(update));
+  // Linkage alerts: coalesced by the server too (LinkageBoard), a snapshot on join, then changes.
+  const alerts = !!(names.joinAlerts && on.alerts);
+  if (alerts) connection.on(names.alertsMethod, update => on.alerts(update));
 
   async function reload() {
     sequence.clear();
@@ -65,12 +68,17 @@ export function connectLive(names, on) {
     on.positions(await connection.invoke(names.joinPositions));
   }
 
+  async function joinAlerts() {
+    if (alerts) on.alerts(await connection.invoke(names.joinAlerts));
+  }
+
   let joining = false;
   async function rejoin() {
     if (joining) return;
     joining = true;
     let status = 'live';
-    try { await join(); await joinPositions(); } catch { status = 'down'; } finally { joining = false; on.status(status); }
+    // A map without the alerts (a refusal, a failed read) still shows incidents and units.
+    try { await join(); await joinPositions(); await joinAlerts().catch(() => {}); } catch { status = 'down'; } finally { joining = false; on.status(status); }
   }
 
   connection.onreconnecting(() => on.status('down'));
@@ -103,6 +111,8 @@ export function connectLive(names, on) {
     },
     // A patrol batch was missing: a new positions snapshot.
     joinPositions: () => joinPositions().catch(() => {}),
+    // A linkage update was missing: all open alerts again.
+    joinAlerts: () => joinAlerts().catch(() => {}),
     dispose() {
       disposed = true;
       clearInterval(flushTimer);

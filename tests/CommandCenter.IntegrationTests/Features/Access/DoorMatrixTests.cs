@@ -144,6 +144,7 @@ public class DoorMatrixTests(DoorFixture fixture) : IClassFixture<DoorFixture>
     {
         [nameof(LiveHub.Join)] = ReadIncidents,
         [nameof(LiveHub.JoinPositions)] = ReadPositions,
+        [nameof(LiveHub.JoinAlerts)] = Board, // linkage alerts on the map: board screens, no API key
     };
 
     public static TheoryData<string, string> DoorCases()
