@@ -6,6 +6,7 @@ using CommandCenter.Web.Features.Grids;
 using CommandCenter.Web.Features.Incidents;
 using CommandCenter.Web.Features.Linkage;
 using CommandCenter.Web.Features.Map;
+using CommandCenter.Web.Features.Notifications;
 using CommandCenter.Web.Features.Wall;
 using CommandCenter.Web.Features.Patrols;
 using CommandCenter.Web.Features.Rooms;
@@ -32,6 +33,7 @@ builder.Services.AddWall(builder.Configuration);
 builder.Services.AddPatrols(builder.Configuration);
 builder.Services.AddDispatch(builder.Configuration);
 builder.Services.AddLinkage(builder.Configuration);
+builder.Services.AddNotifications(builder.Configuration);
 builder.Services.AddLinkageBoard(builder.Configuration);
 builder.Services.AddCenterRateLimits(builder.Configuration);
 

@@ -6,12 +6,15 @@ using CommandCenter.Web.Features.Dispatch;
 using CommandCenter.Domain.Linkage;
 using CommandCenter.Web.Features.Incidents;
 using CommandCenter.Web.Features.Linkage;
+using CommandCenter.Web.Features.Notifications;
 using CommandCenter.Web.Features.Rooms;
 using CommandCenter.Domain.Patrols;
 using CommandCenter.Web.Features.Patrols;
 using CommandCenter.Web.Live;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using System.Text.Json;
 
 namespace CommandCenter.Web.Data;
 
@@ -43,6 +46,9 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
     public DbSet<LinkageDeadline> LinkageDeadlines => Set<LinkageDeadline>();
     public DbSet<LinkageFeedbackDelivery> LinkageFeedbackDeliveries => Set<LinkageFeedbackDelivery>();
     public DbSet<LinkageFeedbackAttempt> LinkageFeedbackAttempts => Set<LinkageFeedbackAttempt>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+
+    private static readonly JsonSerializerOptions LimitsJson = new(JsonSerializerDefaults.Web);
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -280,8 +286,24 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
             e.HasIndex(x => x.Code).IsUnique();
             e.Property(x => x.Name).HasMaxLength(200);
             e.Property(x => x.SupervisorName).HasMaxLength(100);
+            e.Property(x => x.SupervisorUserName).HasMaxLength(256);
+            e.Property(x => x.Limits).HasColumnType("jsonb").HasConversion(
+                v => JsonSerializer.Serialize(v, LimitsJson),
+                v => JsonSerializer.Deserialize<List<StepLimitRule>>(v, LimitsJson) ?? new List<StepLimitRule>(),
+                new ValueComparer<List<StepLimitRule>>((a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, r) => HashCode.Combine(h, r.GetHashCode())), v => v.ToList()));
             e.Property(x => x.Area).HasColumnType("geometry(MultiPolygon,4326)");
             e.HasIndex(x => x.Area).HasMethod("gist");
+        });
+        builder.Entity<Notification>(e =>
+        {
+            e.ToTable("notifications");
+            e.Property(x => x.Recipient).HasMaxLength(256);
+            e.Property(x => x.Kind).HasMaxLength(60);
+            e.Property(x => x.Subject).HasMaxLength(100);
+            e.Property(x => x.Text).HasMaxLength(1000);
+            e.Property(x => x.LastError).HasMaxLength(500);
+            e.HasIndex(x => new { x.Recipient, x.CreatedAt }).HasFilter("opened_at IS NULL");
+            e.HasIndex(x => x.Id).HasFilter("sent_at IS NULL").HasDatabaseName("ix_notifications_unsent");
         });
         builder.Entity<LinkageAlert>(e =>
         {

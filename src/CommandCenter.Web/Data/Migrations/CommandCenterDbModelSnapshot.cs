@@ -1141,6 +1141,11 @@ namespace CommandCenter.Web.Data.Migrations
                         .HasColumnType("geometry(MultiPolygon,4326)")
                         .HasColumnName("area");
 
+                    b.PrimitiveCollection<string[]>("AreaCodes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("area_codes");
+
                     b.PrimitiveCollection<string[]>("Categories")
                         .IsRequired()
                         .HasColumnType("text[]")
@@ -1156,6 +1161,11 @@ namespace CommandCenter.Web.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("Limits")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("limits");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1166,6 +1176,15 @@ namespace CommandCenter.Web.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("supervisor_name");
+
+                    b.Property<string>("SupervisorUserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("supervisor_user_name");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
 
                     b.HasKey("Id")
                         .HasName("pk_linkage_units");
@@ -1180,6 +1199,78 @@ namespace CommandCenter.Web.Data.Migrations
                         .HasDatabaseName("ix_linkage_units_code");
 
                     b.ToTable("linkage_units", (string)null);
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Notifications.Notification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("OpenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opened_at");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("recipient");
+
+                    b.Property<int>("SendAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("send_attempts");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<DateTimeOffset?>("ShownAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("shown_at");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notifications");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_notifications_unsent")
+                        .HasFilter("sent_at IS NULL");
+
+                    b.HasIndex("Recipient", "CreatedAt")
+                        .HasDatabaseName("ix_notifications_recipient_created_at")
+                        .HasFilter("opened_at IS NULL");
+
+                    b.ToTable("notifications", (string)null);
                 });
 
             modelBuilder.Entity("CommandCenter.Web.Features.Patrols.PatrolDevice", b =>

@@ -27,6 +27,7 @@ public sealed class AccessSeeder(
         ("dispatcher", "调度员 李", Roles.Dispatcher, null),
         ("leader", "领导 张", Roles.Leader, null),
         ("water", "自来水公司 联动员", Roles.LinkageOperator, "water"),
+        ("water-lead", "供水服务所 值班长 王建国", Roles.LinkageOperator, "water"), // the water unit's supervisor
         ("patrol01", "巡逻一组", Roles.Responder, "巡001"), // the demo patrol feed's first unit
         ("wall", "大屏", Roles.WallDisplay, null),
     ];

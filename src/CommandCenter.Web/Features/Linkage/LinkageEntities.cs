@@ -14,7 +14,14 @@ public sealed class LinkageUnit
     public string[] Categories { get; set; } = [];
     public required MultiPolygon Area { get; set; }
     public string? SupervisorName { get; set; }
+    // The supervisor's account, when they have one: overdue and 督办 notices reach them in person.
+    public string? SupervisorUserName { get; set; }
+    // The subdistrict, community or grid codes the area was made from (empty: drawn or the district).
+    public string[] AreaCodes { get; set; } = [];
+    // The unit's own time limits, before the center's (AlertLadder.LimitsFor).
+    public List<StepLimitRule> Limits { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? UpdatedAt { get; set; }
 }
 
 // A request forwarded by the 110 center, and where it stands on its time-limit ladder.

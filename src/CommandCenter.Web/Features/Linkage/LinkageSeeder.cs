@@ -44,6 +44,9 @@ public sealed class LinkageSeeder(IDbContextFactory<CommandCenterDb> dbFactory, 
             db.LinkageUnits.Add(new LinkageUnit
             {
                 Code = u.Code, Name = u.Name, Categories = u.Categories, Area = (MultiPolygon)area.Copy(), SupervisorName = u.Supervisor, CreatedAt = now,
+                // The demo account water-lead is the water company's supervisor: overdue notices reach it.
+                SupervisorUserName = u.Code == "water" ? "water-lead" : null,
+                AreaCodes = u.Qingbo ? [QingboSubdistrict] : [],
             });
         }
         await db.SaveChangesAsync(cancellationToken);

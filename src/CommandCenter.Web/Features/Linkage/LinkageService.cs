@@ -7,6 +7,7 @@ using CommandCenter.Web.Live;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NetTopologySuite.Geometries;
+using CommandCenter.Web.Features.Notifications;
 using Npgsql;
 
 namespace CommandCenter.Web.Features.Linkage;
@@ -242,6 +243,7 @@ public sealed class LinkageService(IDbContextFactory<CommandCenterDb> dbFactory,
         var ids = due.Select(d => d.AlertId).Distinct().ToList();
         var alerts = await db.LinkageAlerts.Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
         var system = Actor.System("ladder");
+        var missedSteps = new List<(LinkageAlert Alert, AlertStep Step, bool Supervised)>();
         foreach (var deadline in due)
         {
             var alert = alerts[deadline.AlertId];
@@ -256,12 +258,31 @@ public sealed class LinkageService(IDbContextFactory<CommandCenterDb> dbFactory,
             // Each miss is for the unit's supervisor (their inbox shows it); the second for 督办.
             Entry(db, alert.Id, now, "overdue", system, AlertLadder.Codes.ToCode(deadline.Step));
             if (supervise) Entry(db, alert.Id, now, "supervised", system, "");
+            missedSteps.Add((alert, deadline.Step, supervise));
         }
         await db.SaveChangesAsync(ct);
+        await NotifySupervisorsAsync(db, missedSteps, now, ct);
         foreach (var alert in alerts.Values.Where(a => due.Any(d => d.AlertId == a.Id && d.Missed == true)))
             await AnnounceAsync(db, alert, ct);
         await tx.CommitAsync(ct);
         return due.Count;
+    }
+
+    // The unit's supervisor hears of each miss in person (their screens, then the outbound
+    // channels), in the transaction that records the miss: a miss never goes unnoticed or twice.
+    private static async Task NotifySupervisorsAsync(CommandCenterDb db, List<(LinkageAlert Alert, AlertStep Step, bool Supervised)> missed, DateTimeOffset now, CancellationToken ct)
+    {
+        if (missed.Count == 0) return;
+        var unitIds = missed.Where(m => m.Alert.UnitId is not null).Select(m => m.Alert.UnitId!.Value).Distinct().ToList();
+        var supervisors = await db.LinkageUnits.Where(u => unitIds.Contains(u.Id) && u.SupervisorUserName != null)
+            .ToDictionaryAsync(u => u.Id, u => (u.SupervisorUserName!, u.Name), ct);
+        foreach (var (alert, step, supervised) in missed)
+        {
+            if (alert.UnitId is not { } unitId || !supervisors.TryGetValue(unitId, out var supervisor)) continue;
+            var text = LinkageNotices.Overdue(alert.Category, alert.Address, supervisor.Name, step, supervised);
+            await NotificationService.AddAsync(db, supervisor.Item1, supervised ? NotificationKinds.AlertSupervised : NotificationKinds.AlertOverdue,
+                $"linkage_alert/{alert.Id}", text, now, ct);
+        }
     }
 
     public async Task<LinkageAlertView?> GetAsync(long id, CancellationToken ct = default)
@@ -337,7 +358,7 @@ public sealed class LinkageService(IDbContextFactory<CommandCenterDb> dbFactory,
         {
             // The clock starts once, at the first routing; a re-routed alert keeps its deadlines.
             alert.RoutedAt = now;
-            var limits = AlertLadder.LimitsFor(alert.Category, IncidentCodes.ToCode(alert.Priority), options.Value.Limits);
+            var limits = AlertLadder.LimitsFor(alert.Category, IncidentCodes.ToCode(alert.Priority), unit.Limits, options.Value.Limits);
             alert.AcknowledgeDueAt = now + limits.Acknowledge;
             alert.ArriveDueAt = now + limits.Arrive;
             alert.FeedbackDueAt = now + limits.Feedback;
