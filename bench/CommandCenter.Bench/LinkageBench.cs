@@ -14,7 +14,7 @@ namespace CommandCenter.Bench;
 // linkage page re-reads it on a change (GET /api/linkage-alerts as the unit's operator), holds
 // the alert after the live stream said it was routed. Measured alerts are closed by SQL so the
 // operator's inbox stays the size of a real night's, not thousands long.
-//   CommandCenter.Bench --linkage [--rate 20] [--seconds 30]
+//   CommandCenter.Bench --linkage [--rate 20] [--seconds 30] [--warmup 10]
 internal static class LinkageBench
 {
     public const string Argument = "--linkage";
@@ -26,7 +26,9 @@ internal static class LinkageBench
             ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
         var rate = Get("rate", 20);
         var seconds = Get("seconds", 30);
-        Console.WriteLine($"Linkage bench: {rate} alerts/s for {seconds} s (+3 s warm-up); {Environment.ProcessorCount} cores");
+        // A fresh process compiles its hot paths in the first seconds (tiered JIT): not a night's state.
+        var warmup = Get("warmup", 10);
+        Console.WriteLine($"Linkage bench: {rate} alerts/s for {seconds} s (+{warmup} s warm-up, not counted); {Environment.ProcessorCount} cores");
 
         await using var app = await AppProcess.StartAsync(server);
         await using var db = NpgsqlDataSource.Create(app.ConnectionString);
@@ -93,7 +95,7 @@ internal static class LinkageBench
         });
 
         var random = new Random(15);
-        var total = rate * (seconds + 3);
+        var total = rate * (seconds + warmup);
         var interval = TimeSpan.FromSeconds(1.0 / rate);
         var posts = new List<Task>(total);
         var began = Stopwatch.GetTimestamp();
@@ -129,8 +131,7 @@ internal static class LinkageBench
         await stop.CancelAsync();
         await Task.WhenAll(screen, closer);
 
-        // The first three seconds warm the app up and are not counted.
-        var measured = Enumerable.Range(rate * 3, total - rate * 3).Select(i => $"bench-{i:D6}").ToList();
+        var measured = Enumerable.Range(rate * warmup, total - rate * warmup).Select(i => $"bench-{i:D6}").ToList();
         var latencies = measured.Where(shown.ContainsKey).Select(e => shown[e]).Order().ToList();
         var routed = (long)(await db.CreateCommand("SELECT count(*) FROM linkage_alerts WHERE external_id LIKE 'bench-%' AND unit_id IS NOT NULL").ExecuteScalarAsync())!;
         var measuredSet = measured.ToHashSet();
@@ -139,6 +140,12 @@ internal static class LinkageBench
         var events = idOf.Where(p => measuredSet.Contains(p.Value) && routedEvents.ContainsKey(p.Key))
             .Select(p => Stopwatch.GetElapsedTime(sentAt[p.Value], routedEvents[p.Key]).TotalMilliseconds).Order().ToList();
         static double P(List<double> sorted, double q) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
+        // Over time, to tell a slow start from stalls spread through the run.
+        foreach (var chunk in measured.Chunk(rate * 5))
+        {
+            var part = chunk.Where(shown.ContainsKey).Select(e => shown[e]).Order().ToList();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {chunk[0]}…: on screen p50 {P(part, 0.5):0} ms, max {(part.Count > 0 ? part[^1] : double.NaN):0} ms"));
+        }
         Console.WriteLine();
         Console.WriteLine("| alerts/s (sent) | measured | shown | routed (all) | errors | POST answered p50/p99 ms | routed event p50/p99 ms | on screen p50 ms | on screen p99 ms | max ms | limit p99 ms | app CPU s | met |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
