@@ -58,6 +58,7 @@ public class LinkagePageTests : ComponentTestContext
     public LinkagePageTests() : base(services: s =>
     {
         s.AddSingleton<ILinkageInbox>(new FakeLinkageInbox());
+        s.AddSingleton<CommandCenter.Web.Features.Notifications.INotificationInbox>(new Notifications.FakeNotificationInbox());
         s.AddSingleton<AuthenticationStateProvider>(new Operator());
         s.AddCascadingAuthenticationState();
     })
