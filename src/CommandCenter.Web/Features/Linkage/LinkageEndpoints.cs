@@ -77,8 +77,8 @@ public static class LinkageEndpoints
         app.MapGet("/api/linkage-units", UnitsAsync).WithTags("Linkage").RequireAuthorization(Policies.LinkageWork);
         // The unit directory (联动单位名录): an Admin's session only. Audited.
         var directory = app.MapGroup(DirectoryPath).WithTags("Linkage admin").RequireAuthorization(Policies.Administer);
-        directory.MapGet("", DirectoryAsync);
-        directory.MapPost("", CreateUnitAsync);
+        directory.MapGet("/", DirectoryAsync);
+        directory.MapPost("/", CreateUnitAsync);
         directory.MapPut("/{id:long}", UpdateUnitAsync);
         return app;
     }

@@ -138,8 +138,8 @@ public class DoorMatrixTests(DoorFixture fixture) : IClassFixture<DoorFixture>
         ["GET /api/admin/patrol/devices"] = AdministerPatrols,
         ["POST /api/admin/patrol/devices"] = AdministerPatrols,
         ["DELETE /api/admin/patrol/devices/{deviceId}"] = AdministerPatrols,
-        ["GET /api/admin/linkage-units"] = Admin,
-        ["POST /api/admin/linkage-units"] = Admin,
+        ["GET /api/admin/linkage-units/"] = Admin,
+        ["POST /api/admin/linkage-units/"] = Admin,
         ["PUT /api/admin/linkage-units/{id:long}"] = Admin,
     };
 
