@@ -75,5 +75,7 @@ public static class AuditActions
     public const string AlertHandedBack = "linkage.hand_back";
     public const string AlertToIncident = "linkage.to_incident";
     public const string FeedbackRetried = "linkage.feedback_retry";
+    public const string LinkageUnitCreated = "linkage.unit_create";
+    public const string LinkageUnitUpdated = "linkage.unit_update";
     public const string NoteAdded = "dispatch.note";
 }

@@ -25,6 +25,7 @@ public sealed record RouteRequest(long? UnitId);
 public static class LinkageEndpoints
 {
     public const string AlertsPath = "/api/linkage-alerts";
+    public const string DirectoryPath = "/api/admin/linkage-units";
     public static readonly string[] CapMediaTypes = ["application/cap+xml", "application/xml", "text/xml"];
     private const int MaxJsonBytes = 64 * 1024;
 
@@ -55,6 +56,7 @@ public static class LinkageEndpoints
         // Added after the pipeline, so inside it: it sees each quick retry.
         feedbackClient.AddHttpMessageHandler(sp => new FeedbackTryRecorder(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ILinkageInbox, LinkageInbox>();
+        services.AddSingleton<ILinkageDirectory, LinkageDirectory>();
         services.AddHostedService<LinkageLadder>();
         services.AddHostedService<LinkageSeeder>();
         services.AddOptions<LinkageDemoOptions>().Bind(config.GetSection(LinkageDemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -73,6 +75,11 @@ public static class LinkageEndpoints
         alerts.MapPost("/{id:long}/route", RouteAsync).RequireAuthorization(Policies.LinkageDesk);
         alerts.MapPost("/{id:long}/incident", ToIncidentAsync).RequireAuthorization(Policies.LinkageDesk);
         app.MapGet("/api/linkage-units", UnitsAsync).WithTags("Linkage").RequireAuthorization(Policies.LinkageWork);
+        // The unit directory (联动单位名录): an Admin's session only. Audited.
+        var directory = app.MapGroup(DirectoryPath).WithTags("Linkage admin").RequireAuthorization(Policies.Administer);
+        directory.MapGet("/", DirectoryAsync);
+        directory.MapPost("/", CreateUnitAsync);
+        directory.MapPut("/{id:long}", UpdateUnitAsync);
         return app;
     }
 
@@ -211,6 +218,43 @@ public static class LinkageEndpoints
 
     private static async Task<Ok<IReadOnlyList<LinkageUnitView>>> UnitsAsync(LinkageService linkage, CancellationToken ct) =>
         TypedResults.Ok(await linkage.UnitsAsync(ct));
+
+    private static async Task<Ok<IReadOnlyList<LinkageDirectoryUnit>>> DirectoryAsync(ILinkageDirectory directory, CancellationToken ct) =>
+        TypedResults.Ok(await directory.ListAsync(ct));
+
+    // POST /api/admin/linkage-units: 201 with the unit; 400 (rules), 409 (code), 422 (area codes, supervisor account).
+    private static async Task<IResult> CreateUnitAsync(HttpContext http, ILinkageDirectory directory, CancellationToken ct)
+    {
+        var read = await JsonRequest.ReadAsync<LinkageUnitDraft>(http.Request, MaxJsonBytes, ct);
+        if (read.Problem is { } problem) return problem;
+        var result = await directory.CreateAsync(read.Value!, Actor.From(http), ct);
+        return result.Unit is { } unit ? TypedResults.Created($"{DirectoryPath}/{unit.Id}", unit) : DirectoryProblem(result);
+    }
+
+    // PUT /api/admin/linkage-units/{id}: the whole entry but its code; alerts already routed keep their unit and clock.
+    private static async Task<IResult> UpdateUnitAsync(long id, HttpContext http, ILinkageDirectory directory, CancellationToken ct)
+    {
+        var read = await JsonRequest.ReadAsync<LinkageUnitDraft>(http.Request, MaxJsonBytes, ct);
+        if (read.Problem is { } problem) return problem;
+        var result = await directory.UpdateAsync(id, read.Value!, Actor.From(http), ct);
+        return result.Unit is { } unit ? TypedResults.Ok(unit) : DirectoryProblem(result);
+    }
+
+    // Problem details with the errors keyed by field, whatever the status, and the first field named.
+    private static IResult DirectoryProblem(LinkageDirectoryResult result) =>
+        result.Status == StatusCodes.Status404NotFound
+            ? TypedResults.NotFound()
+            : TypedResults.Problem(new HttpValidationProblemDetails(result.Errors.ToDictionary())
+            {
+                Status = result.Status,
+                Title = result.Status switch
+                {
+                    StatusCodes.Status409Conflict => "The linkage unit exists.",
+                    StatusCodes.Status422UnprocessableEntity => "The linkage unit refers to something that is not there.",
+                    _ => "The linkage unit is not valid.",
+                },
+                Extensions = { ["field"] = result.Errors.Keys.FirstOrDefault() },
+            });
 
     // Who is asking: the desk sees and acts on every alert; an operator only on their unit's.
     internal static async Task<(long? UnitId, bool Desk)> ViewerAsync(ClaimsPrincipal user, LinkageService linkage, CancellationToken ct)

@@ -99,6 +99,7 @@ public class DoorMatrixTests(DoorFixture fixture) : IClassFixture<DoorFixture>
         ["GET,POST /admin/audit"] = Admin,
         ["GET,POST /admin/patrol"] = Admin,
         ["GET,POST /admin/linkage-feedback"] = Admin,
+        ["GET,POST /admin/linkage-units"] = Admin,
         [" /hubs/live"] = [.. ReadIncidents, "key:positions:read"],
         [" /hubs/live/negotiate"] = [.. ReadIncidents, "key:positions:read"],
         ["GET /api/map/territory"] = [.. ReadIncidents, "patrol01"], // the responder's phone map
@@ -137,6 +138,9 @@ public class DoorMatrixTests(DoorFixture fixture) : IClassFixture<DoorFixture>
         ["GET /api/admin/patrol/devices"] = AdministerPatrols,
         ["POST /api/admin/patrol/devices"] = AdministerPatrols,
         ["DELETE /api/admin/patrol/devices/{deviceId}"] = AdministerPatrols,
+        ["GET /api/admin/linkage-units/"] = Admin,
+        ["POST /api/admin/linkage-units/"] = Admin,
+        ["PUT /api/admin/linkage-units/{id:long}"] = Admin,
     };
 
     // The live hub's methods → who may call them (connecting needs either).
