@@ -47,6 +47,7 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
     public DbSet<LinkageFeedbackDelivery> LinkageFeedbackDeliveries => Set<LinkageFeedbackDelivery>();
     public DbSet<LinkageFeedbackAttempt> LinkageFeedbackAttempts => Set<LinkageFeedbackAttempt>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<LinkageAlertPhoto> LinkageAlertPhotos => Set<LinkageAlertPhoto>();
 
     private static readonly JsonSerializerOptions LimitsJson = new(JsonSerializerDefaults.Web);
 
@@ -293,6 +294,14 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
                 new ValueComparer<List<StepLimitRule>>((a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, r) => HashCode.Combine(h, r.GetHashCode())), v => v.ToList()));
             e.Property(x => x.Area).HasColumnType("geometry(MultiPolygon,4326)");
             e.HasIndex(x => x.Area).HasMethod("gist");
+        });
+        builder.Entity<LinkageAlertPhoto>(e =>
+        {
+            e.ToTable("linkage_alert_photos");
+            e.Property(x => x.ContentType).HasMaxLength(40);
+            e.Property(x => x.UploadedBy).HasMaxLength(256);
+            e.HasIndex(x => x.AlertId);
+            e.HasOne<LinkageAlert>().WithMany().HasForeignKey(x => x.AlertId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<Notification>(e =>
         {

@@ -970,6 +970,49 @@ namespace CommandCenter.Web.Data.Migrations
                     b.ToTable("linkage_alert_entries", (string)null);
                 });
 
+            modelBuilder.Entity("CommandCenter.Web.Features.Linkage.LinkageAlertPhoto", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AlertId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("alert_id");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("bytes");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("content_type");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("uploaded_at");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("uploaded_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_linkage_alert_photos");
+
+                    b.HasIndex("AlertId")
+                        .HasDatabaseName("ix_linkage_alert_photos_alert_id");
+
+                    b.ToTable("linkage_alert_photos", (string)null);
+                });
+
             modelBuilder.Entity("CommandCenter.Web.Features.Linkage.LinkageDeadline", b =>
                 {
                     b.Property<long>("Id")
@@ -1835,6 +1878,16 @@ namespace CommandCenter.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_linkage_alert_entries_linkage_alerts_alert_id");
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Linkage.LinkageAlertPhoto", b =>
+                {
+                    b.HasOne("CommandCenter.Web.Features.Linkage.LinkageAlert", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_linkage_alert_photos_linkage_alerts_alert_id");
                 });
 
             modelBuilder.Entity("CommandCenter.Web.Features.Linkage.LinkageDeadline", b =>

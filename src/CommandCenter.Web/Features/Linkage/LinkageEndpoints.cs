@@ -36,6 +36,7 @@ public static class LinkageEndpoints
             .ValidateOnStart();
         services.AddSingleton<LinkageService>();
         services.AddSingleton<AlertIncidents>();
+        services.AddSingleton<AlertPhotos>();
         services.AddSingleton<LinkageFeedbackOutbox>();
         services.AddHostedService<LinkageFeedbackSender>();
         // Per-try timeout and a few quick retries here; the long backoff is durable, in the outbox table.
@@ -74,6 +75,7 @@ public static class LinkageEndpoints
         alerts.MapPost("/{id:long}/hand-back", HandBackAsync).RequireAuthorization(Policies.LinkageWork);
         alerts.MapPost("/{id:long}/route", RouteAsync).RequireAuthorization(Policies.LinkageDesk);
         alerts.MapPost("/{id:long}/incident", ToIncidentAsync).RequireAuthorization(Policies.LinkageDesk);
+        alerts.MapGet("/{id:long}/photos/{photoId:long}", PhotoAsync).RequireAuthorization(Policies.LinkageWork);
         app.MapGet("/api/linkage-units", UnitsAsync).WithTags("Linkage").RequireAuthorization(Policies.LinkageWork);
         // The unit directory (联动单位名录): an Admin's session only. Audited.
         var directory = app.MapGroup(DirectoryPath).WithTags("Linkage admin").RequireAuthorization(Policies.Administer);
@@ -205,6 +207,17 @@ public static class LinkageEndpoints
         if (read.Problem is { } problem) return problem;
         if (read.Value!.UnitId is not { } unitId) return JsonRequest.Invalid("unitId", "unitId is required.");
         return await Refusals(async () => await linkage.RouteAsync(id, unitId, Actor.From(http), ct) is { } a ? TypedResults.Ok(a) : TypedResults.NotFound());
+    }
+
+    // A feedback photo, for the unit the alert is with and the desk; for anyone else it is not there.
+    private static async Task<IResult> PhotoAsync(long id, long photoId, HttpContext http, LinkageService linkage, AlertPhotos photos, CancellationToken ct)
+    {
+        var (unitId, desk) = await ViewerAsync(http.User, linkage, ct);
+        var alert = await linkage.GetAsync(id, ct);
+        if (alert is null || (!desk && alert.UnitId != unitId)) return TypedResults.NotFound();
+        if (await photos.GetAsync(id, photoId, ct) is not { } photo) return TypedResults.NotFound();
+        http.Response.Headers.CacheControl = "private, max-age=86400";
+        return TypedResults.File(photo.Bytes, photo.ContentType);
     }
 
     // 转为警情: 201 with the new incident, 200 with the one made before (one alert, one incident).

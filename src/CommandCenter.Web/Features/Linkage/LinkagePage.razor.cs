@@ -4,6 +4,7 @@ using CommandCenter.Web.Features.Access;
 using CommandCenter.Web.Features.Dispatch;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Forms;
 
 namespace CommandCenter.Web.Features.Linkage;
 
@@ -68,6 +69,16 @@ public sealed partial class LinkagePage
 
     private Task RouteAsync(LinkageAlertView a, string? unit) =>
         long.TryParse(unit, NumberStyles.Integer, CultureInfo.InvariantCulture, out var unitId) ? RunAsync(() => Inbox.RouteAsync(a.Id, unitId, _me), a.Id) : Task.CompletedTask;
+
+    // The browser's file is read here, bounded: a larger one is refused before it is read whole.
+    private Task AttachPhotoAsync(LinkageAlertView a, InputFileChangeEventArgs e) => RunAsync(async () =>
+    {
+        if (e.File.Size > AlertPhotos.MaxBytes) throw new LinkageRefusedException(AlertPhotos.TooLarge, 413);
+        await using var stream = e.File.OpenReadStream(AlertPhotos.MaxBytes);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer);
+        await Inbox.AttachPhotoAsync(_user, a.Id, buffer.ToArray(), _me);
+    }, a.Id);
 
     private Task ToIncidentAsync(LinkageAlertView a) => RunAsync(() => Inbox.ToIncidentAsync(a.Id, _me), a.Id);
 

@@ -125,6 +125,7 @@ public class DoorMatrixTests(DoorFixture fixture) : IClassFixture<DoorFixture>
         ["POST /api/linkage-alerts/{id:long}/hand-back"] = [.. Reporting, "water"],
         ["POST /api/linkage-alerts/{id:long}/route"] = Reporting,
         ["POST /api/linkage-alerts/{id:long}/incident"] = Reporting,
+        ["GET /api/linkage-alerts/{id:long}/photos/{photoId:long}"] = [.. Reporting, "water"],
         ["GET /api/linkage-units"] = [.. Reporting, "water"],
         ["GET,POST /linkage"] = [.. Reporting, "water"],
         ["GET /api/patrol/units/live"] = ReadPositions,
@@ -195,7 +196,7 @@ public class DoorMatrixTests(DoorFixture fixture) : IClassFixture<DoorFixture>
         var method = methods.Length == 0 ? "GET" : methods.Split(',')[0];
         var path = route
             .Replace("{**path:file}", "no-such-file.txt", StringComparison.Ordinal)
-            .Replace("{id:long}", "1", StringComparison.Ordinal).Replace("{Id:long}", "1", StringComparison.Ordinal)
+            .Replace("{id:long}", "1", StringComparison.Ordinal).Replace("{Id:long}", "1", StringComparison.Ordinal).Replace("{photoId:long}", "1", StringComparison.Ordinal)
             .Replace("{code}", "x", StringComparison.Ordinal).Replace("{deviceId}", "x", StringComparison.Ordinal);
         if (path.EndsWith("/negotiate", StringComparison.Ordinal)) (method, path) = ("POST", path + "?negotiateVersion=1");
         using var request = new HttpRequestMessage(new HttpMethod(method), path);

@@ -25,6 +25,9 @@ internal sealed class FakeLinkageInbox : ILinkageInbox
 
     public Task RouteAsync(long alertId, long unitId, Actor actor, CancellationToken ct = default) => Run($"route {alertId} {unitId}");
 
+    public Task AttachPhotoAsync(ClaimsPrincipal user, long alertId, byte[] bytes, Actor actor, CancellationToken ct = default) =>
+        Run($"photo {alertId} {bytes.Length}");
+
     public async Task<long?> ToIncidentAsync(long alertId, Actor actor, CancellationToken ct = default)
     {
         await Run($"to-incident {alertId}");
@@ -173,5 +176,24 @@ public class LinkagePageTests : ComponentTestContext
         var cut = Render<LinkagePage>();
 
         Assert.Empty(cut.FindAll("[data-testid=to-incident]"));
+    }
+
+    [Fact]
+    public void Photos_show_under_their_alert_and_one_can_be_added_on_scene()
+    {
+        Inbox.View = Inbox.View with
+        {
+            Alerts = [Alert(3, "on_scene"), Alert(4, "routed")],
+            Photos = new Dictionary<long, IReadOnlyList<long>> { [3] = [31, 32] },
+        };
+
+        var cut = Render<LinkagePage>();
+
+        Assert.Equal(["/api/linkage-alerts/3/photos/31", "/api/linkage-alerts/3/photos/32"],
+            cut.FindAll("[data-alert-id='3'] [data-testid=photos] img").Select(i => i.GetAttribute("src")));
+        Assert.NotNull(cut.Find("[data-alert-id='3'] [data-testid=photo-input]"));
+        Assert.Empty(cut.FindAll("[data-alert-id='4'] [data-testid=photo-input]"));
+        cut.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>().UploadFiles(InputFileContent.CreateFromBinary([0xFF, 0xD8, 0xFF, 0xE0, 1, 2], "scene.jpg", contentType: "image/jpeg"));
+        cut.WaitForAssertion(() => Assert.Equal(["photo 3 6"], Inbox.Commands));
     }
 }
