@@ -10,6 +10,8 @@ using CommandCenter.Web.Features.Notifications;
 using CommandCenter.Web.Features.Rooms;
 using CommandCenter.Domain.Patrols;
 using CommandCenter.Web.Features.Patrols;
+using CommandCenter.Web.Features.Plans;
+using CommandCenter.Domain.Plans;
 using CommandCenter.Web.Live;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -48,6 +50,9 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
     public DbSet<LinkageFeedbackAttempt> LinkageFeedbackAttempts => Set<LinkageFeedbackAttempt>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<LinkageAlertPhoto> LinkageAlertPhotos => Set<LinkageAlertPhoto>();
+    public DbSet<PlanVersion> PlanVersions => Set<PlanVersion>();
+    public DbSet<PlanRunRecord> PlanRuns => Set<PlanRunRecord>();
+    public DbSet<PlanTaskRecord> PlanTasks => Set<PlanTaskRecord>();
 
     private static readonly JsonSerializerOptions LimitsJson = new(JsonSerializerDefaults.Web);
 
@@ -294,6 +299,41 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
                 new ValueComparer<List<StepLimitRule>>((a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, r) => HashCode.Combine(h, r.GetHashCode())), v => v.ToList()));
             e.Property(x => x.Area).HasColumnType("geometry(MultiPolygon,4326)");
             e.HasIndex(x => x.Area).HasMethod("gist");
+        });
+        builder.Entity<PlanVersion>(e =>
+        {
+            e.ToTable("plan_versions");
+            e.Property(x => x.Code).HasMaxLength(40);
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.SavedBy).HasMaxLength(256);
+            e.HasIndex(x => new { x.Code, x.Version }).IsUnique();
+        });
+        builder.Entity<PlanRunRecord>(e =>
+        {
+            e.ToTable("plan_runs");
+            e.Property(x => x.PlanCode).HasMaxLength(40);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Level).HasConversion<string>().HasMaxLength(4);
+            e.Property(x => x.Pending).HasConversion<string>().HasMaxLength(4);
+            e.Property(x => x.PendingReason).HasMaxLength(1000);
+            e.Property(x => x.RequestedBy).HasMaxLength(256);
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId);
+            // One live run of a plan per incident: two desks activating at once make one.
+            e.HasIndex(x => new { x.IncidentId, x.PlanCode }).IsUnique().HasFilter("state IN ('Idle', 'Awaiting', 'Active')")
+                .HasDatabaseName("ux_plan_runs_live");
+            e.HasIndex(x => x.ApprovalDueAt).HasFilter("approval_due_at IS NOT NULL");
+        });
+        builder.Entity<PlanTaskRecord>(e =>
+        {
+            e.ToTable("plan_tasks");
+            e.Property(x => x.Level).HasConversion<string>().HasMaxLength(4);
+            e.Property(x => x.Code).HasMaxLength(40);
+            e.Property(x => x.Title).HasMaxLength(200);
+            e.Property(x => x.OwnerRole).HasMaxLength(40);
+            e.Property(x => x.DoneBy).HasMaxLength(256);
+            e.HasOne<PlanRunRecord>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => new { x.RunId, x.Level, x.Code }).IsUnique();
+            e.HasIndex(x => x.DueAt).HasFilter("done_at IS NULL AND overdue_noted_at IS NULL");
         });
         builder.Entity<LinkageAlertPhoto>(e =>
         {

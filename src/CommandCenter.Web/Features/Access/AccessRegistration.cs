@@ -78,6 +78,7 @@ public static class AccessRegistration
             .AddPolicy(Policies.LinkageDesk, p => p.RequireRole(ReportingRoles))
             .AddPolicy(Policies.LinkageWork, p => p.RequireRole([.. ReportingRoles, Roles.LinkageOperator]))
             .AddPolicy(Policies.CloseIncidents, p => p.RequireRole(Roles.DutyOfficer, Roles.Admin))
+            .AddPolicy(Policies.CommandPlans, p => p.RequireRole([.. ReportingRoles, Roles.Leader]))
             .AddPolicy(Policies.AdvanceAssignments, p => p.RequireRole([.. ReportingRoles, Roles.Responder]))
             .AddPolicy(Policies.Respond, p => p.RequireRole(Roles.Responder))
             .AddPolicy(Policies.ReadPositions, p => p.RequireAssertion(c => BoardRoles.Any(c.User.IsInRole) || c.User.HasScope(Scopes.PositionsRead)))

@@ -26,6 +26,7 @@ public sealed class AccessSeeder(
         ("duty", "值班员 王", Roles.DutyOfficer, null),
         ("dispatcher", "调度员 李", Roles.Dispatcher, null),
         ("leader", "领导 张", Roles.Leader, null),
+        ("leader2", "领导 陈", Roles.Leader, null), // second in the plans' approval lists
         ("water", "自来水公司 联动员", Roles.LinkageOperator, "water"),
         ("water-lead", "供水服务所 值班长 王建国", Roles.LinkageOperator, "water"), // the water unit's supervisor
         ("patrol01", "巡逻一组", Roles.Responder, "巡001"), // the demo patrol feed's first unit

@@ -75,6 +75,9 @@ public static class AuditActions
     public const string AlertHandedBack = "linkage.hand_back";
     public const string AlertToIncident = "linkage.to_incident";
     public const string AlertPhoto = "linkage.photo";
+    public const string PlanSaved = "plan.save";
+    public const string PlanMove = "plan.move";
+    public const string PlanTaskDone = "plan.task_done";
     public const string FeedbackRetried = "linkage.feedback_retry";
     public const string LinkageUnitCreated = "linkage.unit_create";
     public const string LinkageUnitUpdated = "linkage.unit_update";

@@ -51,6 +51,8 @@ public static class Policies
     public const string Dispatch = nameof(Dispatch);
     // 核查结案: closing a resolved case is the duty officer's.
     public const string CloseIncidents = nameof(CloseIncidents);
+    // 应急预案: the desks start and escalate plans, leaders approve; the same people read them.
+    public const string CommandPlans = nameof(CommandPlans);
     // Moving a unit along its assignment: the desks, and the responder for their own unit.
     public const string AdvanceAssignments = nameof(AdvanceAssignments);
     // A unit's duty (available, assigned…): the desks and the patrol:admin key.

@@ -31,4 +31,5 @@ public static class TimelineKinds
     public const string Verification = "verification";
     public const string Note = "note";
     public const string FromLinkageAlert = "from_linkage_alert";
+    public const string Plan = "plan";
 }

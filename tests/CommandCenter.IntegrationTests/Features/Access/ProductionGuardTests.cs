@@ -31,7 +31,7 @@ public class ProductionGuardTests
         var failure = await StartFailureAsync(production);
 
         Assert.Contains("Production refuses to start", failure);
-        Assert.Contains("Demo accounts with the published password exist (admin, dispatcher, duty, leader, patrol01, wall, water, water-lead)", failure);
+        Assert.Contains("Demo accounts with the published password exist (admin, dispatcher, duty, leader, leader2, patrol01, wall, water, water-lead)", failure);
         Assert.Contains("The development API key is active (demo): revoke it", failure);
     }
 

@@ -1,0 +1,78 @@
+using CommandCenter.Domain.Plans;
+using CommandCenter.Web.Data;
+using CommandCenter.Web.Features.Access;
+using Microsoft.EntityFrameworkCore;
+
+namespace CommandCenter.Web.Features.Plans;
+
+public sealed record PlanSaveResult(PlanVersion? Saved, IReadOnlyDictionary<string, string[]> Errors);
+
+// The center's plans: the documents in the repository's Plans folder are loaded at start (a newer
+// version in a file becomes the current one), and admins save edits as new versions.
+public sealed class PlanStore(IDbContextFactory<CommandCenterDb> dbFactory, TimeProvider clock)
+{
+    public static readonly IReadOnlySet<string> KnownRoles = new HashSet<string>(Roles.All, StringComparer.Ordinal);
+
+    public async Task<IReadOnlyList<PlanVersion>> CurrentAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.PlanVersions.AsNoTracking()
+            .Where(p => p.Version == db.PlanVersions.Where(q => q.Code == p.Code).Max(q => q.Version))
+            .OrderBy(p => p.Code).ToListAsync(ct);
+    }
+
+    public async Task<(PlanVersion Version, PlanDocument Plan)?> GetAsync(string code, int? version = null, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var row = await db.PlanVersions.AsNoTracking().Where(p => p.Code == code && (version == null || p.Version == version))
+            .OrderByDescending(p => p.Version).FirstOrDefaultAsync(ct);
+        if (row is null) return null;
+        // A stored version was valid when saved; roles removed since would show here as an error.
+        var parsed = PlanParser.Parse(row.Document, KnownRoles);
+        return parsed.Plan is null ? null : (row, parsed.Plan);
+    }
+
+    // Validated whole; saved as a new version only if its version number is above the current one.
+    public async Task<PlanSaveResult> SaveAsync(string document, Actor actor, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var parsed = PlanParser.Parse(document, KnownRoles);
+        if (!parsed.IsValid) return new(null, parsed.Errors);
+        var plan = parsed.Plan!;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Two admins saving the same plan at once: one version each, in order.
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({"plan:" + plan.Code}))", ct);
+        var current = await db.PlanVersions.Where(p => p.Code == plan.Code).MaxAsync(p => (int?)p.Version, ct);
+        if (current is { } c && plan.Version <= c)
+            return new(null, new Dictionary<string, string[]> { ["version"] = [$"Version {plan.Version} is not above the current version {c}: save it as {c + 1}."] });
+        var now = clock.GetUtcNow();
+        var row = new PlanVersion { Code = plan.Code, Version = plan.Version, Name = plan.Name, Document = document, SavedBy = actor.Name, SavedAt = now };
+        db.PlanVersions.Add(row);
+        AuditLog.Add(db, actor, AuditActions.PlanSaved, $"plan/{plan.Code}", new { plan.Version }, now);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new(row, new Dictionary<string, string[]>());
+    }
+}
+
+// Loads the repository's plans at start, under the seed lock: two instances load each version once.
+public sealed class PlanSeeder(PlanStore store, IWebHostEnvironment env, Npgsql.NpgsqlDataSource dataSource, ILogger<PlanSeeder> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(env.ContentRootPath, "Plans");
+        if (!Directory.Exists(folder)) return;
+        await using var held = await StartupLock.TakeAsync(dataSource, AccessSeeder.LockKey, cancellationToken);
+        var system = Actor.System("plans-folder");
+        foreach (var file in Directory.GetFiles(folder, "*.yaml").Order(StringComparer.Ordinal))
+        {
+            var result = await store.SaveAsync(await File.ReadAllTextAsync(file, cancellationToken), system, cancellationToken);
+            if (result.Saved is { } saved) logger.LogInformation("Plan {Code} version {Version} loaded from {File}", saved.Code, saved.Version, Path.GetFileName(file));
+            else if (!result.Errors.ContainsKey("version"))
+                logger.LogError("Plan file {File} is not valid: {Errors}", Path.GetFileName(file), string.Join("; ", result.Errors.Select(e => $"{e.Key}: {string.Join(' ', e.Value)}")));
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
