@@ -17,6 +17,7 @@ public static class PlanEndpoints
     {
         services.AddSingleton<PlanStore>();
         services.AddSingleton<PlanRunService>();
+        services.AddSingleton<IPlanDesk, PlanDesk>();
         services.AddHostedService<PlanSeeder>();
         services.AddHostedService<PlanLadder>();
         return services;
