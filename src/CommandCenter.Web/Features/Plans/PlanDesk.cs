@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using CommandCenter.Domain.Plans;
 using CommandCenter.Web.Features.Access;
 using CommandCenter.Web.Live;
 
@@ -14,11 +15,41 @@ public interface IPlanDesk
 
     Task RejectAsync(ClaimsPrincipal user, long runId, string reason, Actor actor, CancellationToken ct = default);
 
+    Task<IReadOnlyList<PlanRunView>> ForIncidentAsync(long incidentId, CancellationToken ct = default);
+
+    Task<IReadOnlyList<(string Code, string Name)>> PlansAsync(CancellationToken ct = default);
+
+    Task StartAsync(ClaimsPrincipal user, long incidentId, string planCode, ResponseLevel level, string? reason, Actor actor, CancellationToken ct = default);
+
+    Task ChangeLevelAsync(ClaimsPrincipal user, long runId, ResponseLevel level, string reason, bool graver, Actor actor, CancellationToken ct = default);
+
+    Task TerminateAsync(ClaimsPrincipal user, long runId, string reason, Actor actor, CancellationToken ct = default);
+
+    Task CompleteTaskAsync(long taskId, Actor actor, CancellationToken ct = default);
+
     IDisposable OnChanged(Action changed);
 }
 
-public sealed class PlanDesk(PlanRunService runs, LiveBus bus) : IPlanDesk
+public sealed class PlanDesk(PlanRunService runs, PlanStore store, LiveBus bus) : IPlanDesk
 {
+    public Task<IReadOnlyList<PlanRunView>> ForIncidentAsync(long incidentId, CancellationToken ct = default) => runs.ForIncidentAsync(incidentId, ct);
+
+    public async Task<IReadOnlyList<(string Code, string Name)>> PlansAsync(CancellationToken ct = default) =>
+        [.. (await store.CurrentAsync(ct)).Select(p => (p.Code, p.Name))];
+
+    public async Task StartAsync(ClaimsPrincipal user, long incidentId, string planCode, ResponseLevel level, string? reason, Actor actor, CancellationToken ct = default) =>
+        await runs.RequestAsync(incidentId, planCode, level, reason, actor, user.IsInRole(Roles.Leader), ct);
+
+    public async Task ChangeLevelAsync(ClaimsPrincipal user, long runId, ResponseLevel level, string reason, bool graver, Actor actor, CancellationToken ct = default) =>
+        _ = graver
+            ? await runs.EscalateAsync(runId, level, reason, actor, user.IsInRole(Roles.Leader), ct)
+            : await runs.DeescalateAsync(runId, level, reason, actor, user.IsInRole(Roles.Leader), ct);
+
+    public async Task TerminateAsync(ClaimsPrincipal user, long runId, string reason, Actor actor, CancellationToken ct = default) =>
+        await runs.TerminateAsync(runId, reason, actor, user.IsInRole(Roles.Leader), ct);
+
+    public async Task CompleteTaskAsync(long taskId, Actor actor, CancellationToken ct = default) => await runs.CompleteTaskAsync(taskId, actor, ct);
+
     public async Task<IReadOnlyList<PlanRunView>> PendingApprovalsAsync(CancellationToken ct = default) =>
         [.. (await runs.LiveAsync(ct)).Where(r => r.State == "Awaiting").OrderBy(r => r.ApprovalDueAt)];
 

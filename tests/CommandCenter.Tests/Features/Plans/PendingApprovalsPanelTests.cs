@@ -22,6 +22,24 @@ internal sealed class FakePlanDesk : IPlanDesk
 
     public Task RejectAsync(ClaimsPrincipal user, long runId, string reason, Actor actor, CancellationToken ct = default) => Run($"reject {runId} {reason}");
 
+    public List<PlanRunView> Runs { get; } = [];
+
+    public Task<IReadOnlyList<PlanRunView>> ForIncidentAsync(long incidentId, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<PlanRunView>>([.. Runs.Where(r => r.IncidentId == incidentId)]);
+
+    public Task<IReadOnlyList<(string Code, string Name)>> PlansAsync(CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<(string Code, string Name)>>([("flood", "城市内涝防汛应急预案"), ("gas-leak", "燃气泄漏应急预案")]);
+
+    public Task StartAsync(ClaimsPrincipal user, long incidentId, string planCode, ResponseLevel level, string? reason, Actor actor, CancellationToken ct = default) =>
+        Run($"start {incidentId} {planCode} {level}");
+
+    public Task ChangeLevelAsync(ClaimsPrincipal user, long runId, ResponseLevel level, string reason, bool graver, Actor actor, CancellationToken ct = default) =>
+        Run($"{(graver ? "escalate" : "deescalate")} {runId} {level} {reason}");
+
+    public Task TerminateAsync(ClaimsPrincipal user, long runId, string reason, Actor actor, CancellationToken ct = default) => Run($"terminate {runId} {reason}");
+
+    public Task CompleteTaskAsync(long taskId, Actor actor, CancellationToken ct = default) => Run($"done {taskId}");
+
     public IDisposable OnChanged(Action changed)
     {
         _changed = changed;
