@@ -20,7 +20,7 @@ public sealed class AlertIncidents(IDbContextFactory<CommandCenterDb> dbFactory,
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var alert = await db.LinkageAlerts.FromSql($"SELECT * FROM linkage_alerts WHERE id = {alertId} FOR UPDATE").FirstOrDefaultAsync(ct);
+        var alert = await LinkageService.LockAsync(db, alertId, ct);
         if (alert is null) return null;
         if (alert.IncidentId is { } existing) return (existing, false);
         if (alert.State == AlertState.Cancelled) throw new LinkageRefusedException(AlreadyClosed, 409);

@@ -45,7 +45,7 @@ public sealed class AlertPhotos(IDbContextFactory<CommandCenterDb> dbFactory, Ti
         if (ImageTypeOf(bytes) is not { } type) throw new LinkageRefusedException(NotAnImage, 415);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var alert = await db.LinkageAlerts.FromSql($"SELECT * FROM linkage_alerts WHERE id = {alertId} FOR UPDATE").FirstOrDefaultAsync(ct);
+        var alert = await LinkageService.LockAsync(db, alertId, ct);
         if (alert is null) return null;
         if (onlyUnitId is { } mine && alert.UnitId != mine) throw new LinkageRefusedException(LinkageService.NotYours, 403);
         if (!AlertLadder.IsOpen(alert.State)) throw new LinkageRefusedException(LinkageService.NotOpen, 409);

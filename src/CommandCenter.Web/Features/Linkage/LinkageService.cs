@@ -374,7 +374,8 @@ public sealed class LinkageService(IDbContextFactory<CommandCenterDb> dbFactory,
         if (!AlertLadder.IsOpen(alert.State)) throw new LinkageRefusedException(NotOpen, 409);
     }
 
-    private static Task<LinkageAlert?> LockAsync(CommandCenterDb db, long id, CancellationToken ct) =>
+    // The alert row, locked until the caller's transaction ends: one change to an alert at a time.
+    internal static Task<LinkageAlert?> LockAsync(CommandCenterDb db, long id, CancellationToken ct) =>
         db.LinkageAlerts.FromSql($"SELECT * FROM linkage_alerts WHERE id = {id} FOR UPDATE").FirstOrDefaultAsync(ct);
 
     private static void Entry(CommandCenterDb db, long alertId, DateTimeOffset at, string kind, Actor actor, string text) =>

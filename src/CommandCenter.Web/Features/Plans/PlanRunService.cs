@@ -230,7 +230,9 @@ public sealed class PlanRunService(IDbContextFactory<CommandCenterDb> dbFactory,
         var runs = await db.PlanRuns.AsNoTracking().Where(where).OrderBy(r => r.Id).ToListAsync(ct);
         var ids = runs.Select(r => r.Id).ToList();
         var tasks = await db.PlanTasks.AsNoTracking().Where(t => ids.Contains(t.RunId)).OrderBy(t => t.DueAt).ThenBy(t => t.Id).ToListAsync(ct);
-        var names = await db.PlanVersions.AsNoTracking().Select(p => new { p.Code, p.Version, p.Name }).ToListAsync(ct);
+        // Only the names of the versions these runs use, not every version ever saved.
+        var codes = runs.Select(r => r.PlanCode).Distinct().ToList();
+        var names = await db.PlanVersions.AsNoTracking().Where(p => codes.Contains(p.Code)).Select(p => new { p.Code, p.Version, p.Name }).ToListAsync(ct);
         return [.. runs.Select(r => new PlanRunView(r.Id, r.IncidentId, r.PlanCode, r.PlanVersion,
             names.FirstOrDefault(n => n.Code == r.PlanCode && n.Version == r.PlanVersion)?.Name ?? r.PlanCode,
             r.State.ToString(), r.Level?.ToString(), r.Pending?.ToString(), r.PendingReason,
