@@ -20,6 +20,8 @@ public sealed class AppFactory(string connectionString, Action<IWebHostBuilder>?
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:CommandCenter", connectionString);
         builder.UseSetting("Demo:Enabled", "false");
+        // Tests that weigh the plans' entry rules call the engine themselves.
+        builder.UseSetting("Plans:RulesEnabled", "false");
         builder.UseSetting("Live:PollInterval", "00:00:01");
         builder.UseSetting("Access:SeedDemoUsers", "true");
         builder.UseSetting("Access:DemoPassword", DemoPassword);

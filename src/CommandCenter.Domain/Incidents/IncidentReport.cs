@@ -10,7 +10,8 @@ public sealed record IncidentReport(
     string? Description,
     string? Address,
     string? ExternalId,
-    string? CallbackNumber = null);
+    string? CallbackNumber = null,
+    int? Casualties = null);
 
 public sealed record ValidIncidentReport(
     IncidentType Type,
@@ -21,7 +22,8 @@ public sealed record ValidIncidentReport(
     string? Description,
     string? Address,
     string? ExternalId,
-    string? CallbackNumber = null);
+    string? CallbackNumber = null,
+    int Casualties = 0);
 
 public static class IncidentReportRules
 {
@@ -29,6 +31,7 @@ public static class IncidentReportRules
     public const int MaxDescriptionLength = 4000;
     public const int MaxAddressLength = 300;
     public const int MaxExternalIdLength = 100;
+    public const int MaxCasualties = 100_000;
 
     // Field names are the JSON names the API receives, so a client can point at the field.
     public static IReadOnlyDictionary<string, string[]> Validate(IncidentReport report, out ValidIncidentReport? valid)
@@ -61,6 +64,7 @@ public static class IncidentReportRules
         CheckLength("description", report.Description, MaxDescriptionLength, Add);
         CheckLength("address", report.Address, MaxAddressLength, Add);
         CheckLength("externalId", report.ExternalId, MaxExternalIdLength, Add);
+        if (report.Casualties is < 0 or > MaxCasualties) Add("casualties", $"casualties must be between 0 and {MaxCasualties}.");
         if (Dispatch.CallRules.WhyNotCallback(report.CallbackNumber) is { } badNumber) Add("callbackNumber", badNumber);
 
         if (errors.Count > 0)
@@ -78,7 +82,8 @@ public static class IncidentReportRules
             report.Description,
             report.Address,
             string.IsNullOrWhiteSpace(report.ExternalId) ? null : report.ExternalId.Trim(),
-            string.IsNullOrWhiteSpace(report.CallbackNumber) ? null : report.CallbackNumber.Trim());
+            string.IsNullOrWhiteSpace(report.CallbackNumber) ? null : report.CallbackNumber.Trim(),
+            report.Casualties ?? 0);
         return new Dictionary<string, string[]>();
     }
 

@@ -53,6 +53,7 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
     public DbSet<PlanVersion> PlanVersions => Set<PlanVersion>();
     public DbSet<PlanRunRecord> PlanRuns => Set<PlanRunRecord>();
     public DbSet<PlanTaskRecord> PlanTasks => Set<PlanTaskRecord>();
+    public DbSet<PlanRuleFiring> PlanRuleFirings => Set<PlanRuleFiring>();
 
     private static readonly JsonSerializerOptions LimitsJson = new(JsonSerializerDefaults.Web);
 
@@ -322,6 +323,17 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
             e.HasIndex(x => new { x.IncidentId, x.PlanCode }).IsUnique().HasFilter("state IN ('Idle', 'Awaiting', 'Active')")
                 .HasDatabaseName("ux_plan_runs_live");
             e.HasIndex(x => x.ApprovalDueAt).HasFilter("approval_due_at IS NOT NULL");
+        });
+        builder.Entity<PlanRuleFiring>(e =>
+        {
+            e.ToTable("plan_rule_firings");
+            e.Property(x => x.PlanCode).HasMaxLength(40);
+            e.Property(x => x.Level).HasConversion<string>().HasMaxLength(4);
+            e.Property(x => x.RuleKind).HasMaxLength(40);
+            e.Property(x => x.Reason).HasMaxLength(1000);
+            e.Property(x => x.Refused).HasMaxLength(80);
+            e.HasOne<Incident>().WithMany().HasForeignKey(x => x.IncidentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => new { x.IncidentId, x.PlanCode, x.Level }).IsUnique();
         });
         builder.Entity<PlanTaskRecord>(e =>
         {

@@ -605,6 +605,10 @@ namespace CommandCenter.Web.Data.Migrations
                         .HasColumnType("character varying(30)")
                         .HasColumnName("callback_number");
 
+                    b.Property<int>("Casualties")
+                        .HasColumnType("integer")
+                        .HasColumnName("casualties");
+
                     b.Property<DateTimeOffset?>("ClosedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("closed_at");
@@ -1445,6 +1449,66 @@ namespace CommandCenter.Web.Data.Migrations
                     b.ToTable("unit_positions", (string)null);
                 });
 
+            modelBuilder.Entity("CommandCenter.Web.Features.Plans.PlanRuleFiring", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("FiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("fired_at");
+
+                    b.Property<long>("IncidentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("incident_id");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasColumnName("level");
+
+                    b.Property<string>("PlanCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("plan_code");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Refused")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("refused");
+
+                    b.Property<string>("RuleKind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("rule_kind");
+
+                    b.Property<long?>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_plan_rule_firings");
+
+                    b.HasIndex("IncidentId", "PlanCode", "Level")
+                        .IsUnique()
+                        .HasDatabaseName("ix_plan_rule_firings_incident_id_plan_code_level");
+
+                    b.ToTable("plan_rule_firings", (string)null);
+                });
+
             modelBuilder.Entity("CommandCenter.Web.Features.Plans.PlanRunRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -2148,6 +2212,16 @@ namespace CommandCenter.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_unit_positions_patrol_units_unit_id");
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Plans.PlanRuleFiring", b =>
+                {
+                    b.HasOne("CommandCenter.Web.Features.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_plan_rule_firings_incidents_incident_id");
                 });
 
             modelBuilder.Entity("CommandCenter.Web.Features.Plans.PlanRunRecord", b =>

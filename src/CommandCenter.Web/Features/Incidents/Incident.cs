@@ -30,6 +30,9 @@ public sealed class Incident
     // 领导包案: the leader who personally owns the case.
     public string? LeadUserId { get; set; }
     public string? LeadName { get; set; }
+    // Reported injured and dead, as the caller or the scene gives them: emergency plans' casualty
+    // rules read it. A count, never names.
+    public int Casualties { get; set; }
     // 挂牌督办: the case is under named, tracked supervision.
     public bool UnderSupervision { get; set; }
 }

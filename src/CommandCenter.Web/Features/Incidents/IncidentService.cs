@@ -59,6 +59,7 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
             ReportedAt = clock.GetUtcNow(),
             StatusChangedAt = clock.GetUtcNow(),
             CallbackNumber = CallRules.Normalize(report.CallbackNumber),
+            Casualties = report.Casualties,
         };
         db.Incidents.Add(incident);
         try
@@ -179,7 +180,9 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
             i.UnderSupervision,
             i.StatusChangedAt,
             i.Outcome,
-            db.LinkedReports.Count(r => r.IncidentId == i.Id));
+            db.LinkedReports.Count(r => r.IncidentId == i.Id),
+            null,
+            i.Casualties);
 
     // Views with the units sent to each: one more query for the whole set, not one per incident.
     internal static async Task<List<IncidentView>> LoadAsync(CommandCenterDb db, IQueryable<Incident> incidents, CancellationToken ct)

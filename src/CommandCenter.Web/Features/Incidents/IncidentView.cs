@@ -26,7 +26,8 @@ public sealed record IncidentView(
     DateTimeOffset? StatusChangedAt = null,
     string? Outcome = null,
     int LinkedReports = 0,
-    IReadOnlyList<Dispatch.AssignmentView>? Assignments = null)
+    IReadOnlyList<Dispatch.AssignmentView>? Assignments = null,
+    int Casualties = 0)
 {
     // The units sent, in the order they were sent; cleared ones stay listed for the record.
     public IReadOnlyList<Dispatch.AssignmentView> Units => Assignments ?? [];

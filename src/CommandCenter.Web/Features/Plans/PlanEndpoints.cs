@@ -2,6 +2,7 @@ using System.Security.Claims;
 using CommandCenter.Domain.Plans;
 using CommandCenter.Web.Features.Access;
 using CommandCenter.Web.Infrastructure;
+using Microsoft.Extensions.Options;
 
 namespace CommandCenter.Web.Features.Plans;
 
@@ -17,6 +18,8 @@ public static class PlanEndpoints
     {
         services.AddSingleton<PlanStore>();
         services.AddSingleton<PlanRunService>();
+        services.AddSingleton<PlanRuleEngine>();
+        services.AddOptions<PlanOptions>().BindConfiguration(PlanOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IPlanDesk, PlanDesk>();
         services.AddHostedService<PlanSeeder>();
         services.AddHostedService<PlanLadder>();
@@ -110,22 +113,25 @@ public static class PlanEndpoints
     }
 }
 
-// The plans' clock on every instance: due approvals go to the next leader (rows claimed with SKIP
-// LOCKED, so each fires once however many instances run).
-public sealed class PlanLadder(PlanRunService runs, TimeProvider clock, ILogger<PlanLadder> logger) : BackgroundService
+// The plans' clock on every instance: due approvals go to the next leader, late tasks are noted
+// (rows claimed with SKIP LOCKED), and the entry rules are weighed (each proposal recorded once):
+// however many instances run, each step happens once, and a restart picks up where it was.
+public sealed class PlanLadder(PlanRunService runs, PlanRuleEngine rules, TimeProvider clock, IOptions<PlanOptions> options, ILogger<PlanLadder> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5), clock);
+        using var timer = new PeriodicTimer(options.Value.RuleInterval, clock);
         do
         {
             try
             {
                 while (await runs.FireDueAsync(50, stoppingToken) == 50) { }
+                while (await runs.NoteOverdueTasksAsync(50, stoppingToken) == 50) { }
+                if (options.Value.RulesEnabled) await rules.EvaluateAsync(stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(ex, "Firing plan deadlines failed; trying again shortly");
+                logger.LogWarning(ex, "A step of the plans' clock failed; trying again shortly");
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

@@ -50,3 +50,19 @@ public sealed class PlanTaskRecord
     // Set once the engine has acted on the missed deadline (task_overdue rules), so it acts once.
     public DateTimeOffset? OverdueNotedAt { get; set; }
 }
+
+// What the rule engine asked for, once per incident, plan and level: a proposal a leader rejected
+// is not asked again, and two instances evaluating at once ask once (the unique key decides).
+public sealed class PlanRuleFiring
+{
+    public long Id { get; set; }
+    public long IncidentId { get; set; }
+    public required string PlanCode { get; set; }
+    public ResponseLevel Level { get; set; }
+    public required string RuleKind { get; set; }
+    public required string Reason { get; set; }
+    public long? RunId { get; set; }
+    // Null when the request went through; the refusal's code when the run had moved on meanwhile.
+    public string? Refused { get; set; }
+    public DateTimeOffset FiredAt { get; set; }
+}

@@ -28,6 +28,9 @@ public sealed class PlanRunService(IDbContextFactory<CommandCenterDb> dbFactory,
     public const string Stream = "plans";
     public const string Changed = "plan.changed";
 
+    // Who the engine's own steps are by, on the timeline and in the audit log.
+    public static readonly Actor RulesActor = Actor.System("plan-rules");
+
     public static readonly Refusal UnknownPlan = new("plan_unknown", "There is no such plan.");
     public static readonly Refusal Busy = new("plan_busy", "Someone else changed this plan at the same moment; look again.");
 
@@ -35,6 +38,15 @@ public sealed class PlanRunService(IDbContextFactory<CommandCenterDb> dbFactory,
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var run = await RequestInAsync(db, incidentId, planCode, level, reason, actor, isLeader, ct);
+        await tx.CommitAsync(ct);
+        return (await GetAsync(run.Id, ct))!;
+    }
+
+    // The request inside the caller's transaction: the rule engine records why it asked in the
+    // same one, so a proposal and its firing land together or not at all.
+    internal async Task<PlanRunRecord> RequestInAsync(CommandCenterDb db, long incidentId, string planCode, ResponseLevel level, string? reason, Actor actor, bool isLeader, CancellationToken ct)
+    {
         var run = await db.PlanRuns.FromSql($"SELECT * FROM plan_runs WHERE incident_id = {incidentId} AND plan_code = {planCode} AND state IN ('Idle', 'Awaiting', 'Active') FOR UPDATE")
             .FirstOrDefaultAsync(ct);
         var (version, plan) = run is null
@@ -59,8 +71,7 @@ public sealed class PlanRunService(IDbContextFactory<CommandCenterDb> dbFactory,
         await MoveAsync(db, run, plan, new PlanMoveRequest(PlanMove.Request, actor.Name, isLeader, level, reason), actor, now, ct);
         await db.SaveChangesAsync(ct);
         await AnnounceAsync(db, run, ct);
-        await tx.CommitAsync(ct);
-        return (await GetAsync(run.Id, ct))!;
+        return run;
     }
 
     public Task<PlanRunView?> ApproveAsync(long runId, Actor actor, bool isLeader, CancellationToken ct = default) =>
@@ -124,6 +135,32 @@ public sealed class PlanRunService(IDbContextFactory<CommandCenterDb> dbFactory,
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return due.Count;
+    }
+
+    // A task past its deadline is said once on the incident's timeline and announced, so the wall
+    // names it; the rule engine's task_overdue rules count such tasks. Claimed with SKIP LOCKED.
+    public async Task<int> NoteOverdueTasksAsync(int max = 50, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var now = clock.GetUtcNow();
+        var late = await db.PlanTasks
+            .FromSql($"SELECT * FROM plan_tasks WHERE done_at IS NULL AND overdue_noted_at IS NULL AND due_at <= {now} ORDER BY due_at LIMIT {max} FOR UPDATE SKIP LOCKED")
+            .ToListAsync(ct);
+        var runIds = late.Select(t => t.RunId).Distinct().ToList();
+        var runs = await db.PlanRuns.Where(r => runIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
+        foreach (var task in late)
+        {
+            task.OverdueNotedAt = now;
+            var run = runs[task.RunId];
+            // A task of a level no longer in force, or of an ended plan, is late to nobody.
+            if (run.State != PlanRunState.Active || run.Level != task.Level) continue;
+            Timeline(db, run, now, RulesActor, $"任务超时：{task.Title}");
+        }
+        await db.SaveChangesAsync(ct);
+        foreach (var run in runs.Values.Where(r => r.State == PlanRunState.Active)) await AnnounceAsync(db, run, ct);
+        await tx.CommitAsync(ct);
+        return late.Count;
     }
 
     public async Task<PlanRunView?> GetAsync(long runId, CancellationToken ct = default) =>
