@@ -230,7 +230,13 @@ public sealed class PlanRunService(IDbContextFactory<CommandCenterDb> dbFactory,
                     {
                         RunId = run.Id, Level = level, Code = task.Code, Title = task.Title, OwnerRole = task.OwnerRole, Critical = task.Critical, DueAt = now + task.Due,
                     });
-            Timeline(db, run, now, actor, $"{plan.Name} {ResponseLevels.ChineseName(level)}响应生效{(request.Move == PlanMove.Deescalate ? "（降级：" + reason + "）" : "")}");
+            var why = request.Move switch
+            {
+                PlanMove.Deescalate => "（降级：" + reason + "）",
+                PlanMove.Request when !string.IsNullOrEmpty(reason) => "（" + reason + "）",
+                _ => "",
+            };
+            Timeline(db, run, now, actor, $"{plan.Name} {ResponseLevels.ChineseName(level)}响应生效{why}");
             foreach (var leader in planLevel.Notify.Leaders)
                 await NotificationService.AddAsync(db, leader, "plan.level", $"incident/{run.IncidentId}", $"【{ResponseLevels.ChineseName(level)}】{plan.Name}已启动", now, ct);
         }
