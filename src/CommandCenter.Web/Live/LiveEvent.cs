@@ -35,6 +35,9 @@ public static class LiveHubContract
     public const string JoinAlerts = nameof(LiveHub.JoinAlerts);
     public const string AlertsMethod = nameof(ILiveClient.ReceiveAlerts);
     public const string AlertsGroup = "linkage-alerts";
+
+    // Notifications for the connected account itself: no join, SignalR addresses the user.
+    public const string NoticeMethod = nameof(ILiveClient.ReceiveNotice);
 }
 
 public interface ILiveClient
@@ -44,4 +47,7 @@ public interface ILiveClient
     Task ReceivePositions(CommandCenter.Web.Features.Patrols.PatrolUpdate update);
 
     Task ReceiveAlerts(CommandCenter.Web.Features.Linkage.AlertMapUpdate update);
+
+    // A notification for the connected account (Clients.User), from whichever instance sent it.
+    Task ReceiveNotice(CommandCenter.Web.Features.Notifications.NoticeMessage notice);
 }

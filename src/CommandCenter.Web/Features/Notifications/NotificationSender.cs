@@ -76,6 +76,8 @@ public static class NotificationRegistration
         services.AddSingleton<NotificationService>();
         services.AddSingleton<INotificationInbox, NotificationInbox>();
         services.AddSingleton<INotificationChannel, LogNotificationChannel>();
+        services.AddSingleton<INotificationChannel, HubNotificationChannel>();
+        services.AddSingleton<Microsoft.AspNetCore.SignalR.IUserIdProvider, AccountUserIdProvider>();
         services.AddHostedService<NotificationSender>();
         return services;
     }
