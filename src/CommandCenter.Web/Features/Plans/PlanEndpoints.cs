@@ -18,6 +18,7 @@ public static class PlanEndpoints
         services.AddSingleton<PlanStore>();
         services.AddSingleton<PlanRunService>();
         services.AddSingleton<IPlanDesk, PlanDesk>();
+        services.AddSingleton<IPlanLibrary, PlanLibrary>();
         services.AddHostedService<PlanSeeder>();
         services.AddHostedService<PlanLadder>();
         return services;
