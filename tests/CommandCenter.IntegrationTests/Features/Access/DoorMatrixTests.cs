@@ -100,6 +100,7 @@ public class DoorMatrixTests(DoorFixture fixture) : IClassFixture<DoorFixture>
         ["GET,POST /admin/patrol"] = Admin,
         ["GET,POST /admin/linkage-feedback"] = Admin,
         ["GET,POST /admin/linkage-units"] = Admin,
+        ["GET,POST /admin/plans"] = Admin,
         [" /hubs/live"] = [.. ReadIncidents, "key:positions:read"],
         [" /hubs/live/negotiate"] = [.. ReadIncidents, "key:positions:read"],
         ["GET /api/map/territory"] = [.. ReadIncidents, "patrol01"], // the responder's phone map
