@@ -72,6 +72,7 @@ app.MapPatrolEndpoints();
 app.MapDispatchEndpoints();
 app.MapLinkageEndpoints();
 app.MapPlanEndpoints();
+app.MapPlanAdminEndpoints();
 app.MapPatrolAdminEndpoints();
 app.MapTrailEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode().WithCircuitDoors();

@@ -21,6 +21,7 @@ public static class PlanEndpoints
         services.AddSingleton<PlanRuleEngine>();
         services.AddOptions<PlanOptions>().BindConfiguration(PlanOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IPlanDesk, PlanDesk>();
+        services.AddSingleton<IPlanLibrary, PlanLibrary>();
         services.AddHostedService<PlanSeeder>();
         services.AddHostedService<PlanLadder>();
         return services;

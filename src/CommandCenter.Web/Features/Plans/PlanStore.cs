@@ -7,6 +7,9 @@ namespace CommandCenter.Web.Features.Plans;
 
 public sealed record PlanSaveResult(PlanVersion? Saved, IReadOnlyDictionary<string, string[]> Errors);
 
+// A saved version as lists show it: which plan, which number, who saved it and when.
+public sealed record PlanVersionInfo(string Code, string Name, int Version, string SavedBy, DateTimeOffset SavedAt);
+
 // The center's plans: the documents in the repository's Plans folder are loaded at start (a newer
 // version in a file becomes the current one), and admins save edits as new versions.
 public sealed class PlanStore(IDbContextFactory<CommandCenterDb> dbFactory, TimeProvider clock)
@@ -30,6 +33,23 @@ public sealed class PlanStore(IDbContextFactory<CommandCenterDb> dbFactory, Time
         // A stored version was valid when saved; roles removed since would show here as an error.
         var parsed = PlanParser.Parse(row.Document, KnownRoles);
         return parsed.Plan is null ? null : (row, parsed.Plan);
+    }
+
+    // A saved version as it was written (the current one without a number), for the admin's editor:
+    // not parsed, so a version that no longer passes still opens.
+    public async Task<PlanVersion?> VersionAsync(string code, int? version = null, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.PlanVersions.AsNoTracking().Where(p => p.Code == code && (version == null || p.Version == version))
+            .OrderByDescending(p => p.Version).FirstOrDefaultAsync(ct);
+    }
+
+    // Every saved version of a plan, newest first, without the documents.
+    public async Task<IReadOnlyList<PlanVersionInfo>> VersionsAsync(string code, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.PlanVersions.AsNoTracking().Where(p => p.Code == code).OrderByDescending(p => p.Version)
+            .Select(p => new PlanVersionInfo(p.Code, p.Name, p.Version, p.SavedBy, p.SavedAt)).ToListAsync(ct);
     }
 
     // Validated whole; saved as a new version only if its version number is above the current one.

@@ -100,6 +100,7 @@ public class DoorMatrixTests(DoorFixture fixture) : IClassFixture<DoorFixture>
         ["GET,POST /admin/patrol"] = Admin,
         ["GET,POST /admin/linkage-feedback"] = Admin,
         ["GET,POST /admin/linkage-units"] = Admin,
+        ["GET,POST /admin/plans"] = Admin,
         [" /hubs/live"] = [.. ReadIncidents, "key:positions:read"],
         [" /hubs/live/negotiate"] = [.. ReadIncidents, "key:positions:read"],
         ["GET /api/map/territory"] = [.. ReadIncidents, "patrol01"], // the responder's phone map
@@ -151,6 +152,10 @@ public class DoorMatrixTests(DoorFixture fixture) : IClassFixture<DoorFixture>
         ["GET /api/admin/linkage-units/"] = Admin,
         ["POST /api/admin/linkage-units/"] = Admin,
         ["PUT /api/admin/linkage-units/{id:long}"] = Admin,
+        ["GET /api/admin/plans/"] = Admin,
+        ["GET /api/admin/plans/{code}"] = Admin,
+        ["GET /api/admin/plans/{code}/versions/{version:int}"] = Admin,
+        ["POST /api/admin/plans/"] = Admin,
     };
 
     // The live hub's methods → who may call them (connecting needs either).
@@ -206,7 +211,7 @@ public class DoorMatrixTests(DoorFixture fixture) : IClassFixture<DoorFixture>
         var path = route
             .Replace("{**path:file}", "no-such-file.txt", StringComparison.Ordinal)
             .Replace("{id:long}", "1", StringComparison.Ordinal).Replace("{Id:long}", "1", StringComparison.Ordinal).Replace("{photoId:long}", "1", StringComparison.Ordinal)
-            .Replace("{code}", "x", StringComparison.Ordinal).Replace("{deviceId}", "x", StringComparison.Ordinal);
+            .Replace("{code}", "x", StringComparison.Ordinal).Replace("{version:int}", "1", StringComparison.Ordinal).Replace("{deviceId}", "x", StringComparison.Ordinal);
         if (path.EndsWith("/negotiate", StringComparison.Ordinal)) (method, path) = ("POST", path + "?negotiateVersion=1");
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method is "POST" or "PUT") request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
