@@ -36,6 +36,7 @@ builder.Services.AddDispatch(builder.Configuration);
 builder.Services.AddLinkage(builder.Configuration);
 builder.Services.AddNotifications(builder.Configuration);
 builder.Services.AddPlans();
+builder.Services.AddPlanBoard(builder.Configuration);
 builder.Services.AddLinkageBoard(builder.Configuration);
 builder.Services.AddCenterRateLimits(builder.Configuration);
 

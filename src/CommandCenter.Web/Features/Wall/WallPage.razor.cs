@@ -3,6 +3,7 @@ using CommandCenter.Domain.Patrols;
 using CommandCenter.Web.Features.Incidents;
 using CommandCenter.Web.Features.Linkage;
 using CommandCenter.Web.Features.Patrols;
+using CommandCenter.Web.Features.Plans;
 using CommandCenter.Web.Features.Map;
 using CommandCenter.Web.Infrastructure;
 using Microsoft.AspNetCore.Components;
@@ -37,6 +38,8 @@ public sealed partial class WallPage : IDisposable
     // The instance's shared linkage board (a reference, not a copy) and the ticker lines drawn from it.
     private LinkageBoardSnapshot? _linkage;
     private IReadOnlyList<AlertTickerEntry> _alertLines = [];
+    // The instance's shared plan board, likewise a reference.
+    private PlanBoardSnapshot? _plans;
     private DateTimeOffset _unitsAt = DateTimeOffset.MinValue;
     private MapLiveStatus _mapStatus = MapLiveStatus.Connecting;
     private WallFreshness _freshness = default!;
@@ -50,6 +53,8 @@ public sealed partial class WallPage : IDisposable
     [Inject] private IPatrolUnitSource Patrols { get; set; } = default!;
 
     [Inject] private ILinkageBoard Linkage { get; set; } = default!;
+
+    [Inject] private IPlanBoard Plans { get; set; } = default!;
 
     [Inject] private IOptions<WallOptions> Options { get; set; } = default!;
 
@@ -131,7 +136,10 @@ public sealed partial class WallPage : IDisposable
             _linkage = linkage;
             _alertLines = linkage is null ? [] : AlertTickerEntry.From(linkage.Alerts, Options.Value.TickerLength);
         }
-        var changed = boardChanged || unitsChanged || linkageChanged || kpis != _kpis || freshness != _freshness
+        var plans = Plans.Current;
+        var plansChanged = !ReferenceEquals(plans, _plans);
+        _plans = plans;
+        var changed = boardChanged || unitsChanged || linkageChanged || plansChanged || kpis != _kpis || freshness != _freshness
             || now.ToUnixTimeSeconds() != _now.ToUnixTimeSeconds(); // the clock
         (_now, _kpis, _freshness) = (now, kpis, freshness);
         return changed;
