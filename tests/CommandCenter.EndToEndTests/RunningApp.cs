@@ -87,6 +87,8 @@ public sealed class RunningApp : IAsyncDisposable
                 ["Access__DemoApiKey"] = DemoApiKey,
                 // The tests read the map's layers through map/debug.js.
                 ["Map__DebugHooks"] = "true",
+                // Plans start by rule only where a test asks for it (PlanTests).
+                ["Plans__RulesEnabled"] = "false",
             },
         };
         foreach (var (key, value) in _settings) start.Environment[key] = value;

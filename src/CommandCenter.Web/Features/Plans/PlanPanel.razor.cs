@@ -55,6 +55,10 @@ public sealed partial class PlanPanel : IDisposable
         return Run(() => Desk.ChangeLevelAsync(_user, run.Id, level, _reasons.GetValueOrDefault(run.Id) ?? "", graver, _me));
     }
 
+    private bool IsLeader => _user.IsInRole(Roles.Leader);
+
+    private Task Reject(PlanRunView run) => Run(() => Desk.RejectAsync(_user, run.Id, _reasons.GetValueOrDefault(run.Id) ?? "", _me));
+
     private Task Terminate(PlanRunView run) => Run(() => Desk.TerminateAsync(_user, run.Id, _reasons.GetValueOrDefault(run.Id) ?? "", _me));
 
     private async Task Run(Func<Task> command)

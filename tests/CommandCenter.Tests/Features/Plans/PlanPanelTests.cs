@@ -67,6 +67,33 @@ public class PlanPanelTests : ComponentTestContext
     }
 
     [Fact]
+    public void A_leader_in_the_room_sees_why_an_escalation_waits_and_approves_it_or_rejects_it_with_a_reason()
+    {
+        _role = Roles.Leader;
+        Desk.Runs.Add(Active(5, "III") with { State = "Awaiting", Pending = "II", PendingReason = "规则：60分钟内1500米范围内同类警情10起" });
+        var cut = Render<PlanPanel>(p => p.Add(x => x.IncidentId, 42));
+
+        Assert.Contains("同类警情10起", cut.Find("[data-testid=run-pending-reason]").TextContent);
+        Assert.True(cut.Find("[data-testid=room-reject]").HasAttribute("disabled"));
+        cut.Find("[data-testid=room-reject-reason]").Input("积水已消退");
+        cut.Find("[data-testid=room-reject]").Click();
+        cut.Find("[data-testid=room-approve]").Click();
+
+        Assert.Equal(["reject 5 积水已消退", "approve 5"], Desk.Commands);
+    }
+
+    [Fact]
+    public void A_duty_officer_sees_the_escalation_waiting_but_cannot_approve_it()
+    {
+        Desk.Runs.Add(Active(5, "III") with { State = "Awaiting", Pending = "II" });
+
+        var cut = Render<PlanPanel>(p => p.Add(x => x.IncidentId, 42));
+
+        Assert.NotEmpty(cut.FindAll("[data-testid=run-pending]"));
+        Assert.Empty(cut.FindAll("[data-testid=room-approve]"));
+    }
+
+    [Fact]
     public void A_plan_is_started_from_the_room_at_the_chosen_level()
     {
         var cut = Render<PlanPanel>(p => p.Add(x => x.IncidentId, 42));
