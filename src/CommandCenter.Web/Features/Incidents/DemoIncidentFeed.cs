@@ -32,7 +32,8 @@ public sealed class DemoIncidentFeed(
     IDbContextFactory<CommandCenterDb> dbFactory,
     IOptions<DemoOptions> options,
     TimeProvider clock,
-    ILogger<DemoIncidentFeed> logger) : BackgroundService
+    ILogger<DemoIncidentFeed> logger,
+    Plans.PlanRunService? plans = null) : BackgroundService
 {
     private static readonly (IncidentType Type, string Title)[] Samples =
     [
@@ -105,7 +106,7 @@ public sealed class DemoIncidentFeed(
         var point = RandomPointIn(district, random);
         var (type, title) = Samples[random.Next(Samples.Length)];
         var priority = random.Next(10) == 0 ? IncidentPriority.Critical : IncidentCodes.DefaultPriority(type);
-        var report = new ValidIncidentReport(type, priority, point.Y, point.X, title, "演示数据（自动生成）", null, null);
+        var report = new ValidIncidentReport(type, priority, point.Y, point.X, title, "演示数据（自动生成）", null, null, Casualties: CasualtiesFor(type, random));
         await incidents.CreateAsync(report, DemoActor, ct);
     }
 
@@ -120,6 +121,7 @@ public sealed class DemoIncidentFeed(
             try
             {
                 await incidents.ChangeStatusAsync(id, IncidentStatus.Resolved, DemoActor, ct);
+                await EndPlansAsync(id, ct);
             }
             catch (InvalidOperationException)
             {
@@ -127,6 +129,33 @@ public sealed class DemoIncidentFeed(
             }
         }
     }
+
+    // A plan the rules started on a demo incident ends with it, so the wall shows what is live.
+    private async Task EndPlansAsync(long incidentId, CancellationToken ct)
+    {
+        if (plans is null) return;
+        foreach (var run in await plans.ForIncidentAsync(incidentId, ct))
+        {
+            if (run.State is not ("Awaiting" or "Active")) continue;
+            try
+            {
+                await plans.TerminateAsync(run.Id, "演示：警情已办结，响应终止", DemoActor, isLeader: true, ct);
+            }
+            catch (Plans.PlanRefusedException)
+            {
+                // A desk moved it meanwhile; it is theirs now.
+            }
+        }
+    }
+
+    // Most demo fires hurt nobody; some do, and now and then enough for a leader's approval.
+    internal static int CasualtiesFor(IncidentType type, Random random) => type != IncidentType.Fire ? 0 : random.Next(50) switch
+    {
+        0 => 5,
+        < 3 => 3,
+        < 15 => 1 + random.Next(2),
+        _ => 0,
+    };
 
     internal static Point RandomPointIn(Geometry area, Random random)
     {

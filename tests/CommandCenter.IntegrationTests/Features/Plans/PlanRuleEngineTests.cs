@@ -101,19 +101,44 @@ public class PlanRuleEngineTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
-    public async Task A_fire_with_three_casualties_asks_a_leader_for_level_two_and_a_high_priority_fire_starts_level_four()
+    public async Task A_fire_with_five_casualties_asks_a_leader_for_level_two_and_one_with_a_casualty_starts_level_four()
     {
-        var casualties = await ReportAsync("fire", casualties: 3);
-        var high = await ReportAsync("fire", 30, priority: "high");
+        var five = await ReportAsync("fire", casualties: 5);
+        var one = await ReportAsync("fire", 30, casualties: 1);
 
         await Engine.EvaluateAsync(Ct);
 
         var runs = await RunsOfAsync("building-fire");
-        var asked = Assert.Single(runs, r => r.IncidentId == casualties);
+        var asked = Assert.Single(runs, r => r.IncidentId == five);
         Assert.Equal(("Awaiting", (string?)null, "II"), (asked.State, asked.Level, asked.Pending));
-        Assert.Contains("伤亡3人", asked.PendingReason);
-        var four = Assert.Single(runs, r => r.IncidentId == high);
+        Assert.Contains("伤亡5人", asked.PendingReason);
+        var four = Assert.Single(runs, r => r.IncidentId == one);
         Assert.Equal(("Active", "IV"), (four.State, four.Level));
+    }
+
+    [Fact]
+    public async Task A_plan_an_admin_wrote_with_a_priority_rule_starts_on_a_critical_theft_and_not_on_a_medium_one()
+    {
+        await fixture.App.Services.GetRequiredService<PlanStore>().SaveAsync("""
+            code: drill-theft
+            version: 1
+            name: 盗窃专项演练
+            incidentTypes: [theft]
+            levels:
+              - level: IV
+                entry:
+                  - { kind: priority, priority: critical }
+                tasks:
+                  - { code: cordon, title: 封控现场, ownerRole: Dispatcher, due: 10m }
+            """, Web.Features.Access.Actor.System("test"), Ct);
+        var critical = await ReportAsync("theft", priority: "critical");
+        await ReportAsync("theft", 30, priority: "medium");
+
+        await Engine.EvaluateAsync(Ct);
+
+        var run = Assert.Single(await RunsOfAsync("drill-theft"));
+        Assert.Equal((critical, "IV"), (run.IncidentId, run.Level));
+        Assert.Contains(await TimelineAsync(critical), t => t.Contains("警情等级为特急"));
     }
 
     [Fact]
