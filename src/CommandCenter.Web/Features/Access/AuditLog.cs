@@ -49,6 +49,7 @@ public static class AuditActions
 {
     public const string IncidentCreated = "incident.create";
     public const string IncidentStatusChanged = "incident.status";
+    public const string IncidentCasualties = "incident.casualties";
     public const string GridsImported = "grids.import";
     public const string UserCreated = "user.create";
     public const string UserRolesChanged = "user.roles";

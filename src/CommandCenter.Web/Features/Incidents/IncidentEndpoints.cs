@@ -15,6 +15,7 @@ public static class IncidentEndpoints
         api.MapPost("/", ReportAsync).RequireAuthorization(Policies.ReportIncidents);
         api.MapGet("/{id:long}", GetAsync).RequireAuthorization(Policies.ReadIncidents);
         api.MapGet("/open", OpenAsync).RequireAuthorization(Policies.ReadIncidents);
+        api.MapPut("/{id:long}/casualties", SetCasualtiesAsync).RequireAuthorization(Policies.ReportIncidents);
         // Resolving (with its outcome) and closing are dispatch commands: DispatchEndpoints.
         return app;
     }
@@ -37,6 +38,21 @@ public static class IncidentEndpoints
         return result.IsNew
             ? TypedResults.Created($"/api/incidents/{result.Incident.Id}", result.Incident)
             : TypedResults.Ok(result.Incident);
+    }
+
+    public sealed record CasualtiesBody(int? Casualties);
+
+    // The count as now known (injured and dead together); 0 clears it.
+    public static async Task<Results<Ok<IncidentView>, NotFound, ValidationProblem, ProblemHttpResult>> SetCasualtiesAsync(
+        long id, HttpContext http, HttpRequest request, IncidentService incidents, CancellationToken ct)
+    {
+        var (body, invalid, tooLarge) = await JsonRequest.ReadAsync<CasualtiesBody>(request, 4 * 1024, ct);
+        if (tooLarge is not null) return tooLarge;
+        if (invalid is not null) return invalid;
+        if (body!.Casualties is not (>= 0 and <= IncidentReportRules.MaxCasualties) || body.Casualties is not { } count)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["casualties"] = [$"casualties is required, between 0 and {IncidentReportRules.MaxCasualties}."] },
+                title: "The casualty count is not valid.");
+        return await incidents.SetCasualtiesAsync(id, count, Actor.From(http), ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
     }
 
     public static async Task<Results<Ok<IncidentView>, NotFound>> GetAsync(long id, IncidentService incidents, CancellationToken ct) =>

@@ -107,6 +107,32 @@ public sealed class IncidentService(IDbContextFactory<CommandCenterDb> dbFactory
         return view;
     }
 
+    // Casualties become known after the call: the desk or the scene corrects the count, which the
+    // plans' casualty rules read. Unchanged counts write nothing.
+    public async Task<IncidentView?> SetCasualtiesAsync(long id, int casualties, Actor actor, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(casualties);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var incident = await db.Incidents.FromSql($"SELECT * FROM incidents WHERE id = {id} FOR UPDATE").FirstOrDefaultAsync(ct);
+        if (incident is null) return null;
+        if (incident.Casualties != casualties)
+        {
+            var now = clock.GetUtcNow();
+            incident.Casualties = casualties;
+            AuditLog.Add(db, actor, AuditActions.IncidentCasualties, $"incident/{id}", new { casualties }, now);
+            db.Timeline.Add(new TimelineEntry
+            {
+                IncidentId = id, At = now, Kind = TimelineKinds.Casualties, ActorName = actor.Name, Text = casualties.ToString(CultureInfo.InvariantCulture),
+            });
+            await db.SaveChangesAsync(ct);
+        }
+        var view = (await LoadAsync(db, db.Incidents.Where(i => i.Id == id), ct))[0];
+        await LiveEventStore.AppendAsync(db, LiveStreams.Incidents, IncidentEvents.Updated, view, ct);
+        await tx.CommitAsync(ct);
+        return view;
+    }
+
     public async Task<IncidentView?> GetAsync(long id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

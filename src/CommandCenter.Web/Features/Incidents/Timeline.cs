@@ -32,4 +32,5 @@ public static class TimelineKinds
     public const string Note = "note";
     public const string FromLinkageAlert = "from_linkage_alert";
     public const string Plan = "plan";
+    public const string Casualties = "casualties";
 }

@@ -21,6 +21,7 @@ public static class TimelineText
         TimelineKinds.Verification => $"{L["Timeline_verification"]}: {e.Text}",
         TimelineKinds.Note => $"{L["Timeline_note"]}: {e.Text}",
         TimelineKinds.Plan => $"{L["Timeline_plan"]}: {e.Text}",
+        TimelineKinds.Casualties => L["TimelineCasualties", e.Text],
         TimelineKinds.FromLinkageAlert => $"{L["Timeline_from_linkage_alert"]}: {e.Text}",
         _ => e.Text,
     };

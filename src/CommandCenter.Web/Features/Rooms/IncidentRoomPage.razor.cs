@@ -103,6 +103,18 @@ public sealed partial class IncidentRoomPage
 
     private Task CompleteAsync(long taskId) => Rooms.CompleteTaskAsync(taskId, _me);
 
+    [Inject] private IncidentService Incidents { get; set; } = default!;
+
+    private int? _casualties;
+
+    // The count the desk typed, saved; the room reloads from the live event like any change.
+    private async Task SaveCasualtiesAsync()
+    {
+        if (_casualties is not (>= 0 and <= CommandCenter.Domain.Incidents.IncidentReportRules.MaxCasualties) || _casualties is not { } count) return;
+        await Incidents.SetCasualtiesAsync(Id, count, _me);
+        _casualties = null;
+    }
+
     private Task SetLeadershipAsync(bool lead, bool on) => Rooms.SetLeadershipAsync(Id, _userId, lead, on, _me);
 
     private string Describe(TimelineEntry e) => TimelineText.Describe(e, L);

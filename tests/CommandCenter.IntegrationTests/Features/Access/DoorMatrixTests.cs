@@ -110,6 +110,7 @@ public class DoorMatrixTests(DoorFixture fixture) : IClassFixture<DoorFixture>
         ["GET /api/grids/at"] = ReadIncidents,
         ["POST /api/incidents/"] = ReportIncidents,
         ["POST /api/incidents/{id:long}/resolve"] = ReportIncidents,
+        ["PUT /api/incidents/{id:long}/casualties"] = ReportIncidents,
         ["GET /api/incidents/{id:long}/recommendations"] = Reporting,
         ["GET /api/incidents/duplicates"] = Reporting,
         ["POST /api/incidents/{id:long}/assignments"] = Reporting,

@@ -117,6 +117,29 @@ public class PlanRuleEngineTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_casualty_count_corrected_by_the_desk_raises_a_running_fire_plan_and_a_bad_count_is_refused_by_name()
+    {
+        var fire = await ReportAsync("fire", casualties: 1);
+        await Engine.EvaluateAsync(Ct);
+        using var dispatcher = await SignIn.AsAsync(fixture.App, "dispatcher");
+
+        var bad = await dispatcher.PutAsJsonAsync($"/api/incidents/{fire}/casualties", new { casualties = -2 }, Ct);
+        var missing = await dispatcher.PutAsJsonAsync("/api/incidents/999999/casualties", new { casualties = 2 }, Ct);
+        var updated = await (await dispatcher.PutAsJsonAsync($"/api/incidents/{fire}/casualties", new { casualties = 3 }, Ct))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<IncidentView>(Ct);
+        await Engine.EvaluateAsync(Ct);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("\"casualties\"", await bad.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(3, updated!.Casualties);
+        var run = Assert.Single(await RunsOfAsync("building-fire"));
+        Assert.Equal(("Active", "III"), (run.State, run.Level));
+        await using var db = fixture.App.CreateDb();
+        Assert.True(await db.Timeline.AnyAsync(t => t.IncidentId == fire && t.Kind == TimelineKinds.Casualties && t.Text == "3", Ct));
+    }
+
+    [Fact]
     public async Task A_plan_an_admin_wrote_with_a_priority_rule_starts_on_a_critical_theft_and_not_on_a_medium_one()
     {
         await fixture.App.Services.GetRequiredService<PlanStore>().SaveAsync("""
