@@ -22,6 +22,9 @@ public sealed partial class PlanPanel : IDisposable
 
     [Parameter, EditorRequired] public long IncidentId { get; set; }
 
+    // The incident's plan lines (requests, approvals, levels in force, ends), oldest first.
+    [Parameter] public IReadOnlyList<Incidents.TimelineEntry> History { get; set; } = [];
+
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
     [CascadingParameter(Name = ClientAddress.CascadeName)] private ClientAddress? Client { get; set; }

@@ -117,6 +117,9 @@ public sealed partial class IncidentRoomPage
 
     private Task SetLeadershipAsync(bool lead, bool on) => Rooms.SetLeadershipAsync(Id, _userId, lead, on, _me);
 
+    // The plans' own lines of the timeline: the level history the plan panel shows.
+    private IReadOnlyList<TimelineEntry> PlanHistory => _room is null ? [] : [.. _room.Timeline.Where(e => e.Kind == TimelineKinds.Plan)];
+
     private string Describe(TimelineEntry e) => TimelineText.Describe(e, L);
 
     public async ValueTask DisposeAsync()

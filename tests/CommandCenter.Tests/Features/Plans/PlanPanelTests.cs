@@ -94,6 +94,25 @@ public class PlanPanelTests : ComponentTestContext
     }
 
     [Fact]
+    public void The_level_history_lists_the_plans_lines_newest_first_as_text()
+    {
+        Desk.Runs.Add(Active(5, "II"));
+        var history = new List<Web.Features.Incidents.TimelineEntry>
+        {
+            new() { Id = 1, IncidentId = 42, At = Now, Kind = "plan", ActorName = "plan-rules", Text = "城市内涝防汛应急预案 Ⅲ级（较大）响应生效" },
+            new() { Id = 2, IncidentId = 42, At = Now.AddMinutes(5), Kind = "plan", ActorName = "领导 张", Text = "批准启动<b>Ⅱ级</b>（重大）响应" },
+        };
+
+        var cut = Render<PlanPanel>(p => p.Add(x => x.IncidentId, 42).Add(x => x.History, history));
+
+        var lines = cut.FindAll("[data-testid=plan-history] li");
+        Assert.Equal(2, lines.Count);
+        Assert.Contains("批准启动<b>Ⅱ级</b>", lines[0].TextContent);
+        Assert.Contains("Ⅲ级（较大）响应生效", lines[1].TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=plan-history] b"));
+    }
+
+    [Fact]
     public void A_plan_is_started_from_the_room_at_the_chosen_level()
     {
         var cut = Render<PlanPanel>(p => p.Add(x => x.IncidentId, 42));
