@@ -61,7 +61,7 @@ public class PlanRuleEngineTests(AppFixture fixture) : IClassFixture<AppFixture>
 
         var run = Assert.Single(await RunsOfAsync("flood"));
         Assert.Equal((ids[0], "Active", "III"), (run.IncidentId, run.State, run.Level));
-        Assert.Contains(await TimelineAsync(ids[0]), t => t.Contains("1500米范围内同类警情6起"));
+        Assert.Contains(await TimelineAsync(ids[0]), t => t.Contains("1000米范围内同类警情6起"));
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public class PlanRuleEngineTests(AppFixture fixture) : IClassFixture<AppFixture>
 
         await Engine.EvaluateAsync(Ct);
 
-        // Three in one community (Ⅳ), not six around (Ⅲ).
+        // Four in one community (Ⅳ), not six around (Ⅲ).
         Assert.Equal(["IV"], (await RunsOfAsync("flood")).Select(r => r.Level));
     }
 
@@ -101,10 +101,10 @@ public class PlanRuleEngineTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
-    public async Task A_fire_with_five_casualties_asks_a_leader_for_level_two_and_one_with_a_casualty_starts_level_four()
+    public async Task A_fire_with_five_casualties_asks_a_leader_for_level_two_and_one_with_two_starts_level_four()
     {
         var five = await ReportAsync("fire", casualties: 5);
-        var one = await ReportAsync("fire", 30, casualties: 1);
+        var one = await ReportAsync("fire", 30, casualties: 2);
 
         await Engine.EvaluateAsync(Ct);
 
@@ -119,8 +119,9 @@ public class PlanRuleEngineTests(AppFixture fixture) : IClassFixture<AppFixture>
     [Fact]
     public async Task A_casualty_count_corrected_by_the_desk_raises_a_running_fire_plan_and_a_bad_count_is_refused_by_name()
     {
-        var fire = await ReportAsync("fire", casualties: 1);
+        var fire = await ReportAsync("fire", casualties: 2);
         await Engine.EvaluateAsync(Ct);
+        Assert.Equal("IV", Assert.Single(await RunsOfAsync("building-fire")).Level);
         using var dispatcher = await SignIn.AsAsync(fixture.App, "dispatcher");
 
         var bad = await dispatcher.PutAsJsonAsync($"/api/incidents/{fire}/casualties", new { casualties = -2 }, Ct);
