@@ -49,6 +49,9 @@ if (command == CreateAdminCommand.Name)
 
 app.UseCenterSecurityHeaders();
 if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
+// Inside the page handler: an API request that meets an outage is answered 503 with Retry-After,
+// anything else 500 with a problem body, never an HTML page or an exception's name.
+app.UseApiOutageAnswers();
 // Friendly status pages for people; APIs and hubs keep their bare status codes and problem details.
 app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments("/hubs"),
     pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));

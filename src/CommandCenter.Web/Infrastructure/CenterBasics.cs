@@ -21,13 +21,17 @@ public static class CenterBasics
             .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Center:TimeZone is not a known time zone.")
             .ValidateOnStart();
         services.AddSingleton<CenterTime>();
+        services.AddSingleton<DatabaseStatus>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseStatus>());
         services.AddLocalization();
         // Chinese text goes out as text, not as &#x...; entities.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
-        services.AddHealthChecks()
+        var health = services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<PostGisHealthCheck>("postgis", tags: ["ready"])
             .AddCheck<LiveHealthCheck>("live", tags: ["ready"]);
+        if (!string.IsNullOrWhiteSpace(config.GetConnectionString("Redis"))) health.AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         return services;
     }
 
@@ -49,7 +53,7 @@ public static class CenterBasics
     {
         // Load balancers and orchestrators probe without credentials; the answers name no secret.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = Outages.WriteHealthAsync }).AllowAnonymous();
         app.MapGet("/culture/set", SetCulture).ExcludeFromDescription().AllowAnonymous(); // the sign-in page has the language menu too
         return app;
     }
@@ -80,6 +84,35 @@ internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealth
             return HealthCheckResult.Unhealthy("PostgreSQL is unreachable.", ex);
         }
     }
+}
+
+internal sealed class PostGisHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var cmd = dataSource.CreateCommand("SELECT postgis_lib_version()");
+            return HealthCheckResult.Healthy($"PostGIS {await cmd.ExecuteScalarAsync(cancellationToken)}");
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedFunction)
+        {
+            return HealthCheckResult.Unhealthy("The PostGIS extension is not installed in the database.");
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("PostgreSQL is unreachable, so PostGIS cannot be checked.");
+        }
+    }
+}
+
+// Only registered when Redis is configured: it carries the shared rate limits and user-targeted hub messages.
+internal sealed class RedisHealthCheck(CenterRateLimiters limiters) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await limiters.PingRedisAsync() is { } ping
+            ? HealthCheckResult.Healthy($"Redis answered in {ping.TotalMilliseconds:0} ms.")
+            : HealthCheckResult.Unhealthy("Redis is unreachable: rate limits cannot be counted and notices reach only this instance's connections.");
 }
 
 internal sealed class LiveHealthCheck(OutboxListener listener) : IHealthCheck

@@ -60,6 +60,20 @@ public sealed class CenterRateLimiters : IDisposable
 
     public bool Shared => _redis is not null;
 
+    // The round trip to Redis, or null when it is not configured or does not answer.
+    public async Task<TimeSpan?> PingRedisAsync()
+    {
+        if (_redis is null) return null;
+        try
+        {
+            return await _redis.Value.GetDatabase().PingAsync();
+        }
+        catch (Exception ex) when (Outages.IsOutage(ex))
+        {
+            return null;
+        }
+    }
+
     public PartitionedRateLimiter<string> SignInByAddress { get; }
     public PartitionedRateLimiter<string> SignInByUserName { get; }
     public PartitionedRateLimiter<string> OsmAndByDevice { get; }

@@ -14,6 +14,9 @@ public sealed class OutboxListener(
     ILogger<OutboxListener> logger) : BackgroundService
 {
     private readonly Dictionary<string, long> _published = new(StringComparer.Ordinal);
+    // Set once the first connection took its starting point: every later connection resumes from
+    // what was published, even when nothing was (no stream existed at start).
+    private bool _started;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Completes once this instance listens, so events committed after it are never missed.
@@ -49,7 +52,7 @@ public sealed class OutboxListener(
         await using (var listen = new NpgsqlCommand($"LISTEN {LiveHubContract.NotifyChannel}", conn))
             await listen.ExecuteNonQueryAsync(ct);
 
-        if (_published.Count == 0)
+        if (!_started)
         {
             // A fresh instance starts at the present: history is for clients that ask for it.
             foreach (var (stream, seq) in await store.LastSeqsAsync(ct))
@@ -58,10 +61,13 @@ public sealed class OutboxListener(
                 bus.SetStartingPoint(stream, seq);
             }
             logger.LogInformation("Live outbox listener started at {Positions}", string.Join(", ", _published.Select(p => $"{p.Key}#{p.Value}")));
+            _started = true;
         }
         else
         {
-            await PublishNewAsync(_published.Keys.ToList(), ct); // catch up what the outage hid
+            // Catch up what the outage hid, on every stream, those born meanwhile included.
+            var seqs = await store.LastSeqsAsync(ct);
+            await PublishNewAsync([.. seqs.Where(s => s.Value > _published.GetValueOrDefault(s.Key)).Select(s => s.Key)], ct);
         }
         _ready.TrySetResult();
 

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace CommandCenter.IntegrationTests.Infrastructure;
+
+// The app's database goes away behind a TCP gate (the shared test server stays up for the rest).
+public class DatabaseOutageTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static object Report(string externalId) =>
+        new { type = "fire", latitude = 30.2437, longitude = 120.1683, title = "居民楼冒烟", externalId };
+
+    [Fact]
+    public async Task While_the_database_is_away_the_API_answers_503_with_Retry_After_and_says_what_is_down_then_recovers_by_itself()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var server = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        await using var gate = TcpGate.Start(server.Host!, server.Port);
+        var throughGate = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = gate.Port, Timeout = 3 }.ConnectionString;
+        await using var app = new AppFactory(throughGate);
+        await app.StartedAsync();
+        using var api = app.CreateApiClient();
+        (await api.PostAsJsonAsync("/api/incidents", Report("OUT-before"), Ct)).EnsureSuccessStatusCode();
+
+        var status = app.Services.GetRequiredService<Web.Infrastructure.DatabaseStatus>();
+        Assert.Null(status.DownSince);
+
+        gate.Shut();
+        await status.ProbeAsync(Ct);
+        var incident = await api.PostAsJsonAsync("/api/incidents", Report("OUT-during"), Ct);
+        var alert = await api.PostAsJsonAsync("/api/linkage-alerts", new
+        {
+            externalId = "110-OUT-1", category = "water", priority = "high", latitude = 30.2300, longitude = 120.1850,
+        }, Ct);
+        var ready = await api.GetAsync("/health/ready", Ct);
+
+        foreach (var response in new[] { incident, alert })
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, await response.Content.ReadAsStringAsync(Ct));
+            Assert.Equal("5", response.Headers.GetValues("Retry-After").Single());
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var text = await response.Content.ReadAsStringAsync(Ct);
+            Assert.Equal("service_unavailable", JsonDocument.Parse(text).RootElement.GetProperty("code").GetString());
+            Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
+        }
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        var checks = JsonDocument.Parse(await ready.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("checks");
+        Assert.Equal("Unhealthy", checks.GetProperty("database").GetProperty("status").GetString());
+
+        // The pages' degraded banner reads this.
+        Assert.NotNull(status.DownSince);
+
+        gate.Open();
+        // Back by itself: the same report, retried, is stored once, and the banner goes.
+        var stored = await Eventually.ReadAsync(
+            async () => (await api.PostAsJsonAsync("/api/incidents", Report("OUT-during"), Ct)).StatusCode,
+            status => status != HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30), "the API to answer again");
+        Assert.Equal(HttpStatusCode.Created, stored);
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync("/api/incidents", Report("OUT-during"), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/health/ready", Ct)).StatusCode);
+        await Eventually.TrueAsync(() => status.DownSince is null, TimeSpan.FromSeconds(30), "the degraded banner to go");
+    }
+}
+
+public class OutboxListenerResumeTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_listener_that_lost_the_database_before_any_event_publishes_what_was_committed_while_it_was_away()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var server = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        await using var gate = TcpGate.Start(server.Host!, server.Port);
+        var throughGate = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = gate.Port, Timeout = 3 }.ConnectionString;
+        await using var app = new AppFactory(throughGate);
+        await app.StartedAsync();
+        // The case that was skipped: the listener started with no stream to take a position from.
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM live_streams"));
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var _ = app.Services.GetRequiredService<Web.Live.LiveBus>().Subscribe(Web.Live.LiveStreams.Incidents, e => seen.Enqueue(e.Type));
+
+        gate.Shut();
+        // Committed by another instance (straight to the server) while this one cannot reach it.
+        await database.ExecuteAsync("""
+            WITH next AS (
+                INSERT INTO live_streams AS s (stream, last_seq) VALUES ('incidents', 1)
+                ON CONFLICT (stream) DO UPDATE SET last_seq = s.last_seq + 1 RETURNING last_seq)
+            INSERT INTO live_events (stream, seq, type, payload, created_at)
+            SELECT 'incidents', last_seq, 'incident.while-away', '{}'::jsonb, now() FROM next
+            """);
+        gate.Open();
+
+        await Eventually.TrueAsync(() => seen.Contains("incident.while-away"), TimeSpan.FromSeconds(30), "the event committed during the outage");
+    }
+}
