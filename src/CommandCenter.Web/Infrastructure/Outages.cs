@@ -6,6 +6,10 @@ using Npgsql;
 
 namespace CommandCenter.Web.Infrastructure;
 
+// Refused for now, not for good: a queue at capacity, or an instance shutting down. Answered 503
+// with Retry-After like an outage; the client's retry goes through (to this or another instance).
+public sealed class ServiceUnavailableException(string reason) : Exception(reason);
+
 // Tells an outage (the database or Redis away, a connection cut, the server shutting down) from a
 // fault in the request or in our code: an outage is answered 503 with Retry-After, because the same
 // request will succeed once the service is back; nothing else is an outage.
@@ -25,6 +29,7 @@ public static class Outages
                 case NpgsqlException { IsTransient: true }:
                 // The connection broke under a command (the server went away mid-read).
                 case NpgsqlException { InnerException: IOException }:
+                case ServiceUnavailableException:
                 case SocketException:
                 case TimeoutException:
                 case StackExchange.Redis.RedisConnectionException:
@@ -40,15 +45,25 @@ public static class Outages
     {
         ArgumentNullException.ThrowIfNull(http);
         var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var refusal = FindRefusal(error);
         var outage = IsOutage(error);
         http.Response.StatusCode = outage ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
         if (outage) http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await TypedResults.Problem(
             statusCode: http.Response.StatusCode,
-            title: outage
-                ? "The database is unavailable. Try again shortly: a retry with the same idempotency key or externalId is safe."
-                : "An unexpected error occurred. It has been logged.",
+            title: refusal is not null
+                ? $"{refusal.Message} Try again shortly."
+                : outage
+                    ? "The database is unavailable. Try again shortly: a retry with the same idempotency key or externalId is safe."
+                    : "An unexpected error occurred. It has been logged.",
             extensions: new Dictionary<string, object?> { ["code"] = outage ? "service_unavailable" : "internal_error" }).ExecuteAsync(http);
+    }
+
+    private static ServiceUnavailableException? FindRefusal(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+            if (e is ServiceUnavailableException refusal) return refusal;
+        return null;
     }
 
     public static WebApplication UseApiOutageAnswers(this WebApplication app)

@@ -30,7 +30,7 @@ public sealed class LiveConnectionGuard(SessionValidator sessions, IOptions<Acce
             {
                 await SweepAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Re-checking live connections failed; trying again in {Interval}", options.Value.RevalidateEvery);
             }

@@ -124,7 +124,7 @@ public sealed class OutboxTrimmer(LiveEventStore store, IOptions<LiveOptions> op
                 var removed = await store.TrimAsync(clock.GetUtcNow() - options.Value.Retention, stoppingToken);
                 if (removed > 0) logger.LogInformation("Trimmed {Count} live events older than {Retention}", removed, options.Value.Retention);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Trimming the live outbox failed; will retry");
             }

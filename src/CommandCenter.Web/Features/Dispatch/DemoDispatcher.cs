@@ -43,7 +43,7 @@ public sealed class DemoDispatcher(
             {
                 await StepAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Demo dispatcher step failed; continuing");
             }

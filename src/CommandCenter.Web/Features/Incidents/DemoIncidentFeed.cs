@@ -70,7 +70,7 @@ public sealed class DemoIncidentFeed(
             {
                 await StepAsync(district, random, stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Demo incident feed step failed; continuing");
             }
@@ -93,7 +93,7 @@ public sealed class DemoIncidentFeed(
                 var boundary = await db.Districts.OrderBy(d => d.Code).Select(d => d.Boundary).FirstOrDefaultAsync(ct);
                 if (boundary is not null && await db.Grids.AnyAsync(ct)) return boundary;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 logger.LogDebug(ex, "Waiting for the territory to be loaded");
             }

@@ -16,7 +16,7 @@ public sealed class LinkageLadder(LinkageService linkage, IOptions<LinkageOption
                 // A full batch may mean more are due: go again at once.
                 while (await linkage.FireDueAsync(100, stoppingToken) == 100) { }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Firing linkage deadlines failed; trying again in {Interval}", options.Value.SchedulerInterval);
             }

@@ -145,7 +145,7 @@ public sealed class DemoPatrolFeed(
         {
             await RunAsync(stoppingToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
             // A demo must never take the app down with it (a failed BackgroundService stops the host).
             logger.LogError(ex, "Demo patrol feed stopped");
@@ -201,7 +201,7 @@ public sealed class DemoPatrolFeed(
                 await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken },
                     async (unit, ct) => await ReportAsync(http, unit, token, now, ct));
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Demo patrol reports failed; continuing");
             }

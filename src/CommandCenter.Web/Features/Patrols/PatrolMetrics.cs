@@ -13,6 +13,7 @@ public sealed class PatrolMetrics
     private readonly Histogram<int> _writeBatch;
     private readonly Histogram<double> _writeDuration;
     private readonly Counter<long> _repeated;
+    private readonly Counter<long> _refused;
 
     public PatrolMetrics(IMeterFactory meterFactory)
     {
@@ -22,6 +23,7 @@ public sealed class PatrolMetrics
         _writeDuration = meter.CreateHistogram<double>("commandcenter.patrol.write.duration", "s", "Time to COPY and commit one batch.");
         _repeated = meter.CreateCounter<long>("commandcenter.patrol.write.repeats", "{batch}",
             "Write groups that held an already stored fix, so went the slower, idempotent way.");
+        _refused = meter.CreateCounter<long>("commandcenter.patrol.queue.refused", "{fix}", "Fixes refused with 503: the queue was full or the instance was stopping.");
     }
 
     public void Fixes(string protocol, string outcome, long count = 1, string? reason = null)
@@ -34,6 +36,8 @@ public sealed class PatrolMetrics
     }
 
     public void Repeated() => _repeated.Add(1);
+
+    public void Refused(int fixes) => _refused.Add(fixes);
 
     public void Written(int fixes, TimeSpan duration)
     {

@@ -64,6 +64,14 @@ public sealed record PatrolOptions
     [Range(1, 1_000_000)]
     public int MaxWriteBatch { get; init; } = 500;
 
+    // Requests (a single fix or a batch each) waiting for the writer; beyond it, 503 + Retry-After.
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; init; } = 10_000;
+
+    // On a normal shutdown the queue is written out for at most this long (new fixes get 503).
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan DrainGrace { get; init; } = TimeSpan.FromSeconds(10);
+
     // Groups of at least this many fixes go through binary COPY; smaller ones (single OsmAnd
     // fixes) through one prepared statement, which saves COPY's extra round trips.
     [Range(1, 1_000_000)]

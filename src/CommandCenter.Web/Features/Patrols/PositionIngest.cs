@@ -47,6 +47,7 @@ public sealed class LogThrottle(TimeSpan interval, TimeProvider clock)
 public sealed class PositionIngest(
     DeviceDirectory devices,
     PositionWriter writer,
+    Infrastructure.DatabaseStatus database,
     IOptions<PatrolOptions> options,
     TimeProvider clock,
     PatrolMetrics metrics,
@@ -141,10 +142,10 @@ public sealed class PositionIngest(
             foreach (var (field, messages) in validation) errors.TryAdd(field, messages);
             if (fix is not null)
             {
-                if (options.Value.OsmAndAck == FixAck.Queued && writer.Healthy)
+                if (options.Value.OsmAndAck == FixAck.Queued && writer.Healthy && database.DownSince is null)
                 {
                     // Answered once queued (ADR 0007); counted when written.
-                    _ = CountWhenWrittenAsync(writer.WriteAsync([new FixToStore(device.UnitId, fix)], CancellationToken.None, answered: true));
+                    _ = CountWhenWrittenAsync(writer.Queue([new FixToStore(device.UnitId, fix)], answered: true));
                     return (OsmAndOutcome.Stored, errors);
                 }
                 var stored = await writer.WriteAsync([new FixToStore(device.UnitId, fix)], ct);

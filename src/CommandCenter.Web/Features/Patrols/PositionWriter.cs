@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
+using CommandCenter.Web.Infrastructure;
+
 namespace CommandCenter.Web.Features.Patrols;
 
 public sealed record FixToStore(long UnitId, PositionFix Fix);
@@ -88,10 +90,19 @@ public sealed class PositionWriter(
     // …and, on every path, the latest upsert over arrays holding only each due unit's newest fix.
     private const string UpsertLatestOfArrays = $"WITH {FixArrays} {UpsertLatest}";
 
-    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(10_000)
+    // Bounded: a full queue refuses (503) rather than holding answered requests without end.
+    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.Value.QueueCapacity)
     {
         FullMode = BoundedChannelFullMode.Wait,
     });
+
+    // The write loops' own stop: on shutdown they first drain what is queued (within DrainGrace),
+    // then stop; the host's stopping token would cancel fixes already answered.
+    private readonly CancellationTokenSource _writeStop = new();
+    private Task _loops = Task.CompletedTask;
+
+    public static readonly ServiceUnavailableException QueueFull = new("The position queue is full.");
+    public static readonly ServiceUnavailableException ShuttingDown = new("This instance is shutting down.");
 
     // False from a failed write until the next one succeeds: queued acknowledgement stops then,
     // so that devices keep their fixes and resend them while the database is away.
@@ -101,28 +112,66 @@ public sealed class PositionWriter(
 
     // Completes with the number of fixes newly stored (a repeat of a stored fix is not).
     // answered: the request was already answered (a queued ack), so the write may gather.
-    public async Task<int> WriteAsync(IReadOnlyList<FixToStore> fixes, CancellationToken ct, bool answered = false)
+    public Task<int> WriteAsync(IReadOnlyList<FixToStore> fixes, CancellationToken ct, bool answered = false) =>
+        Queue(fixes, answered).WaitAsync(ct);
+
+    // Queues the fixes at once or throws ServiceUnavailableException (full, or shutting down), so a
+    // request is never answered for a fix that was not queued; the task completes at the commit.
+    public Task<int> Queue(IReadOnlyList<FixToStore> fixes, bool answered)
     {
-        if (fixes.Count == 0) return 0;
+        ArgumentNullException.ThrowIfNull(fixes);
+        if (fixes.Count == 0) return Task.FromResult(0);
         var pending = new Pending(fixes, new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously), !answered);
-        await _queue.Writer.WriteAsync(pending, ct);
-        return await pending.Done.Task.WaitAsync(ct);
+        if (_queue.Writer.TryWrite(pending)) return pending.Done.Task;
+        metrics.Refused(fixes.Count);
+        throw _queue.Reader.Completion.IsCompleted || _writeStop.IsCancellationRequested || _stopping ? ShuttingDown : QueueFull;
+    }
+
+    private volatile bool _stopping;
+
+    // True from the start of a normal shutdown: new fixes are refused, the queue is being written.
+    public bool Stopping => _stopping;
+
+    // A normal shutdown: refuse new fixes, write what was queued (answered ones included) within
+    // Patrol:DrainGrace, and only then stop the loops. A crash loses what is queued (ADR 0007).
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        _queue.Writer.TryComplete();
+        using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        grace.CancelAfter(options.Value.DrainGrace);
+        try
+        {
+            await _loops.WaitAsync(grace.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning("Position queue not drained within {Grace}; {Count} requests left unwritten", options.Value.DrainGrace, _queue.Reader.Count);
+        }
+        await _writeStop.CancelAsync();
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _writeStop.Dispose();
+        base.Dispose();
     }
 
     private readonly LatestThrottle _latest = new(options.Value.LatestMinInterval);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var writeStop = _writeStop.Token;
+        _loops = Task.WhenAll(Enumerable.Range(0, options.Value.Writers).Select(_ => Task.Run(() => WriteLoopAsync(writeStop), CancellationToken.None)));
         try
         {
-            await Task.WhenAll([
-                .. Enumerable.Range(0, options.Value.Writers).Select(_ => Task.Run(() => WriteLoopAsync(stoppingToken), stoppingToken)),
-                Task.Run(() => FlushHeldLoopAsync(stoppingToken), stoppingToken)]);
+            await Task.WhenAll(_loops, Task.Run(() => FlushHeldLoopAsync(stoppingToken), stoppingToken));
         }
         finally
         {
             _queue.Writer.TryComplete();
-            while (_queue.Reader.TryRead(out var p)) p.Done.TrySetCanceled(stoppingToken);
+            while (_queue.Reader.TryRead(out var p)) p.Done.TrySetCanceled(CancellationToken.None);
         }
     }
 

@@ -130,7 +130,7 @@ public sealed class PlanBoard(
                 await RefreshAsync(now, stoppingToken);
                 readAt = now;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 Interlocked.Exchange(ref _dirty, 1);
                 logger.LogWarning(ex, "Reading the plan board failed; trying again in {Interval}", options.Value.FlushInterval);
