@@ -68,6 +68,19 @@ public sealed record PatrolOptions
     [Range(1, 1_000_000)]
     public int QueueCapacity { get; init; } = 10_000;
 
+    // Trail and replay queries running at once per instance (more wait up to 2 s, then 503), and
+    // the time one may take.
+    [Range(1, 64)]
+    public int HistoryConcurrency { get; init; } = 4;
+
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan HistoryQueryTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    // Retention and partition DDL wait at most this long for their table lock, then try again
+    // later, instead of making ingest queue behind them.
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan DdlLockTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     // On a normal shutdown the queue is written out for at most this long (new fixes get 503).
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan DrainGrace { get; init; } = TimeSpan.FromSeconds(10);

@@ -46,9 +46,30 @@ public sealed record ReplayTrack(long Id, string Callsign, string Kind, string D
 public sealed record ReplayIncident(long Id, string Type, string Priority, string Title, double Lat, double Lon,
     DateTimeOffset ReportedAt, DateTimeOffset? ResolvedAt);
 
-public sealed class PatrolTrails(NpgsqlDataSource dataSource, IDbContextFactory<CommandCenterDb> dbFactory, IOptions<PatrolOptions> options)
+public sealed class PatrolTrails(NpgsqlDataSource dataSource, IDbContextFactory<CommandCenterDb> dbFactory, IOptions<PatrolOptions> options) : IDisposable
 {
     public const int MaxReplayIncidents = 5000;
+
+    // History reads are the heaviest queries: a few at a time per instance, each with a time
+    // limit, so that a burst of replays cannot starve ingest or hold the retention's DDL behind it.
+    private readonly SemaphoreSlim _slots = new(options.Value.HistoryConcurrency);
+
+    public static readonly Infrastructure.ServiceUnavailableException Busy = new("Too many trail and replay queries are running.");
+
+    private async Task<IDisposable> SlotAsync(CancellationToken ct)
+    {
+        if (!await _slots.WaitAsync(TimeSpan.FromSeconds(2), ct)) throw Busy;
+        return new Release(_slots);
+    }
+
+    private sealed class Release(SemaphoreSlim slots) : IDisposable
+    {
+        public void Dispose() => slots.Release();
+    }
+
+    public void Dispose() => _slots.Dispose();
+
+    private int Timeout => (int)Math.Ceiling(options.Value.HistoryQueryTimeout.TotalSeconds);
 
     // Metres to degrees of latitude; a degree of longitude is ~15% shorter here, close enough for a tolerance.
     private const double MetersPerDegree = 111_320;
@@ -96,6 +117,7 @@ public sealed class PatrolTrails(NpgsqlDataSource dataSource, IDbContextFactory<
     // Null when there is no such unit.
     public async Task<UnitTrail?> TrailAsync(long unitId, HistoryWindow window, CancellationToken ct)
     {
+        using var slot = await SlotAsync(ct);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         string? callsign;
         await using (var unit = new NpgsqlCommand("SELECT callsign FROM patrol_units WHERE id = $1", conn) { Parameters = { new() { Value = unitId } } })
@@ -105,6 +127,7 @@ public sealed class PatrolTrails(NpgsqlDataSource dataSource, IDbContextFactory<
         var tolerance = window.TrailToleranceMeters;
         await using var cmd = new NpgsqlCommand(TrailSql, conn)
         {
+            CommandTimeout = Timeout,
             Parameters =
             {
                 new() { Value = unitId },
@@ -128,8 +151,10 @@ public sealed class PatrolTrails(NpgsqlDataSource dataSource, IDbContextFactory<
         var bucket = window.ReplayBucket;
         var buckets = (int)Math.Ceiling(window.Length / bucket);
         var units = new List<ReplayTrack>();
+        using var slot = await SlotAsync(ct);
         await using (var cmd = dataSource.CreateCommand(ReplaySql))
         {
+            cmd.CommandTimeout = Timeout;
             cmd.Parameters.Add(new() { Value = window.From });
             cmd.Parameters.Add(new() { Value = window.To });
             cmd.Parameters.Add(new() { Value = bucket });

@@ -7,8 +7,17 @@ namespace CommandCenter.Web.Features.Patrols;
 
 // The day partitions of `positions` (UTC days, named positions_yyyyMMdd): created ahead of time,
 // created on demand for a late or early fix, and dropped whole once past the retention.
-public sealed class PositionHistory(NpgsqlDataSource dataSource, ILogger<PositionHistory> logger)
+public sealed class PositionHistory(NpgsqlDataSource dataSource, IOptions<PatrolOptions> options, ILogger<PositionHistory> logger)
 {
+    // DDL on the partitioned table waits this long for its lock, then fails (and is tried later):
+    // a DROP queued behind a long replay would otherwise queue every insert behind itself.
+    private async Task LimitLockWaitAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var ms = (long)options.Value.DdlLockTimeout.TotalMilliseconds;
+        await using var set = new NpgsqlCommand($"SET LOCAL lock_timeout = {ms}", conn, tx);
+        await set.ExecuteNonQueryAsync(ct);
+    }
+
     public const string Table = "positions";
 
     // Serialises partition DDL across instances.
@@ -21,13 +30,16 @@ public sealed class PositionHistory(NpgsqlDataSource dataSource, ILogger<Positio
     public static DateOnly DayOf(DateTimeOffset time) => DateOnly.FromDateTime(time.UtcDateTime);
 
     // Cheap when the days are known: the writer calls this before every COPY.
-    public async Task EnsureDaysAsync(NpgsqlConnection conn, IEnumerable<DateOnly> days, CancellationToken ct)
+    // limitLockWait: the maintainer's creations ahead give up after DdlLockTimeout (and try again
+    // later); the writer's own, for a fix it is writing, wait as long as it takes.
+    public async Task EnsureDaysAsync(NpgsqlConnection conn, IEnumerable<DateOnly> days, CancellationToken ct, bool limitLockWait = false)
     {
         var missing = days.Where(d => !_known.ContainsKey(d)).Distinct().Order().ToList();
         if (missing.Count == 0) return;
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using (var lockCmd = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({PartitionLockKey})", conn, tx))
             await lockCmd.ExecuteNonQueryAsync(ct);
+        if (limitLockWait) await LimitLockWaitAsync(conn, tx, ct);
         foreach (var day in missing)
         {
             var from = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -45,7 +57,7 @@ public sealed class PositionHistory(NpgsqlDataSource dataSource, ILogger<Positio
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var days = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(from.AddDays);
-        await EnsureDaysAsync(conn, days, ct);
+        await EnsureDaysAsync(conn, days, ct, limitLockWait: true);
     }
 
     // Another instance may have dropped a partition this one still believes in.
@@ -77,6 +89,7 @@ public sealed class PositionHistory(NpgsqlDataSource dataSource, ILogger<Positio
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using (var lockCmd = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({PartitionLockKey})", conn, tx))
             await lockCmd.ExecuteNonQueryAsync(ct);
+        await LimitLockWaitAsync(conn, tx, ct);
         foreach (var day in expired)
         {
             await using var drop = new NpgsqlCommand($"DROP TABLE IF EXISTS {PartitionName(day)}", conn, tx);
