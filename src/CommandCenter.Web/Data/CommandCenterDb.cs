@@ -39,6 +39,7 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
     public DbSet<PatrolUnit> PatrolUnits => Set<PatrolUnit>();
     public DbSet<PatrolDevice> PatrolDevices => Set<PatrolDevice>();
     public DbSet<UnitPosition> UnitPositions => Set<UnitPosition>();
+    public DbSet<UnitSilence> UnitSilences => Set<UnitSilence>();
     public DbSet<AssignmentRecord> Assignments => Set<AssignmentRecord>();
     public DbSet<LinkedReport> LinkedReports => Set<LinkedReport>();
     public DbSet<Place> Places => Set<Place>();
@@ -237,6 +238,12 @@ public sealed class CommandCenterDb(DbContextOptions<CommandCenterDb> options) :
             e.Property(x => x.DeviceId).HasMaxLength(FixRules.MaxDeviceIdLength);
             e.Property(x => x.TokenHash).HasMaxLength(64);
             e.HasIndex(x => x.UnitId);
+            e.HasOne<PatrolUnit>().WithMany().HasForeignKey(x => x.UnitId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<UnitSilence>(e =>
+        {
+            e.ToTable("unit_silences");
+            e.HasKey(x => new { x.UnitId, x.LastFixAt });
             e.HasOne<PatrolUnit>().WithMany().HasForeignKey(x => x.UnitId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<UnitPosition>(e =>

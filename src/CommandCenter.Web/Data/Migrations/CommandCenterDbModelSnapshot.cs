@@ -1449,6 +1449,26 @@ namespace CommandCenter.Web.Data.Migrations
                     b.ToTable("unit_positions", (string)null);
                 });
 
+            modelBuilder.Entity("CommandCenter.Web.Features.Patrols.UnitSilence", b =>
+                {
+                    b.Property<long>("UnitId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unit_id");
+
+                    b.Property<DateTimeOffset>("LastFixAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_fix_at");
+
+                    b.Property<DateTimeOffset>("NoticedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("noticed_at");
+
+                    b.HasKey("UnitId", "LastFixAt")
+                        .HasName("pk_unit_silences");
+
+                    b.ToTable("unit_silences", (string)null);
+                });
+
             modelBuilder.Entity("CommandCenter.Web.Features.Plans.PlanRuleFiring", b =>
                 {
                     b.Property<long>("Id")
@@ -2212,6 +2232,16 @@ namespace CommandCenter.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_unit_positions_patrol_units_unit_id");
+                });
+
+            modelBuilder.Entity("CommandCenter.Web.Features.Patrols.UnitSilence", b =>
+                {
+                    b.HasOne("CommandCenter.Web.Features.Patrols.PatrolUnit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_unit_silences_patrol_units_unit_id");
                 });
 
             modelBuilder.Entity("CommandCenter.Web.Features.Plans.PlanRuleFiring", b =>

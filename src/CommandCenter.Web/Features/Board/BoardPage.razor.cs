@@ -79,6 +79,8 @@ public sealed partial class BoardPage
         return _mayContactStaff == true ? detail : detail?.WithoutPhones();
     }
 
+    [Inject] private SilenceNotices Silences { get; set; } = default!;
+
     protected override async Task OnInitializedAsync()
     {
         var user = (await AuthenticationState).User;
@@ -87,9 +89,9 @@ public sealed partial class BoardPage
         _canClose = (await Authorization.AuthorizeAsync(user, Policies.CloseIncidents)).Succeeded;
         if (_canClose) _toVerify = await Desk.AwaitingVerificationAsync();
         _subscription = await Feed.OpenBoardAsync(state => _ = InvokeAsync(() => OnBoardChangedAsync(state)));
-        // The duty officer's one notice per unit that goes silent.
-        _silence = Patrols.OnUnitSilent(unit => _ = InvokeAsync(() => Snackbar.Add(
-            Text["UnitSilentNotice", unit.Callsign, Clock.Time(unit.FixAt)].Value,
+        // The duty officer's one notice per unit that goes silent, whichever instance noticed it.
+        _silence = Silences.OnUnitSilent(unit => _ = InvokeAsync(() => Snackbar.Add(
+            Text["UnitSilentNotice", unit.Callsign, Clock.Time(unit.LastFixAt)].Value,
             Severity.Warning)));
         _subdistricts = await Grids.SubdistrictsAsync();
         _loading = false;

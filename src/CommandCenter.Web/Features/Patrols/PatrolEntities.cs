@@ -41,3 +41,13 @@ public sealed class UnitPosition
     public DateTimeOffset ReceivedAt { get; set; }
     public long Tx { get; set; }
 }
+
+// A unit that went silent, once per last fix: the row is the system-wide "noticed" mark, so two
+// instances (or one after a restart) notice a silence once, and a silence that began while every
+// instance was down is noticed at the next sweep.
+public sealed class UnitSilence
+{
+    public long UnitId { get; set; }
+    public DateTimeOffset LastFixAt { get; set; }
+    public DateTimeOffset NoticedAt { get; set; }
+}

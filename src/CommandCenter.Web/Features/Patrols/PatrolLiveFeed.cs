@@ -150,7 +150,8 @@ public sealed class PatrolLiveFeed(
         var now = clock.GetUtcNow();
         foreach (var unit in _board.Sweep(now))
         {
-            logger.LogWarning("Unit {Callsign} ({UnitId}) is silent: no fix since {LastFix:O} ({Age:0} s)",
+            // The system-wide notice (and its log line) is SilenceNotices'; this is the map's state.
+            logger.LogDebug("Unit {Callsign} ({UnitId}) is silent on this instance's map: no fix since {LastFix:O} ({Age:0} s)",
                 unit.Callsign, unit.Id, unit.LastFixAt, (now - unit.LastFixAt).TotalSeconds);
             _silenceHandlers.Publish(UnitMarkerView.Of(unit), ex => logger.LogError(ex, "A silence subscriber failed for unit {UnitId}", unit.Id));
         }

@@ -10,6 +10,14 @@ public sealed record PatrolOptions
     [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
     public TimeSpan StaleAfter { get; init; } = TimeSpan.FromMinutes(2);
 
+    // How often each instance sweeps for units gone silent (the notice is sent once system-wide),
+    // and how far back a silence is still noticed (one that began while every instance was down).
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan SilenceSweepInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan SilenceLookback { get; init; } = TimeSpan.FromHours(1);
+
     // A newer fix closer than this to the shown position is GPS jitter, not movement.
     [Range(0, 1000)]
     public double MinMoveMeters { get; init; } = 10;

@@ -22,6 +22,8 @@ public static class PatrolRegistration
         services.AddSingleton<IPatrolUnitSource>(sp => sp.GetRequiredService<PatrolLiveFeed>());
         services.AddSingleton<PatrolTrails>();
         services.AddHostedService(sp => sp.GetRequiredService<PatrolLiveFeed>());
+        services.AddSingleton<SilenceNotices>();
+        services.AddHostedService(sp => sp.GetRequiredService<SilenceNotices>());
         services.AddOptions<PatrolDemoOptions>().Bind(config.GetSection(PatrolDemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<DemoPatrolFeed>();
         return services;
