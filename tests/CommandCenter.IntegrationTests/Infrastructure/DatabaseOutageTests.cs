@@ -18,11 +18,9 @@ public class DatabaseOutageTests
     public async Task While_the_database_is_away_the_API_answers_503_with_Retry_After_and_says_what_is_down_then_recovers_by_itself()
     {
         await using var database = await TestDatabase.CreateAsync();
-        var server = new NpgsqlConnectionStringBuilder(database.ConnectionString);
-        await using var gate = TcpGate.Start(server.Host!, server.Port);
-        var throughGate = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = gate.Port, Timeout = 3 }.ConnectionString;
-        await using var app = new AppFactory(throughGate);
-        await app.StartedAsync();
+        var (gate, app) = await TcpGate.AppBehindAsync(database);
+        await using var _gate = gate;
+        await using var _app = app;
         using var api = app.CreateApiClient();
         (await api.PostAsJsonAsync("/api/incidents", Report("OUT-before"), Ct)).EnsureSuccessStatusCode();
 
@@ -74,11 +72,9 @@ public class OutboxListenerResumeTests
     public async Task A_listener_that_lost_the_database_before_any_event_publishes_what_was_committed_while_it_was_away()
     {
         await using var database = await TestDatabase.CreateAsync();
-        var server = new NpgsqlConnectionStringBuilder(database.ConnectionString);
-        await using var gate = TcpGate.Start(server.Host!, server.Port);
-        var throughGate = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = gate.Port, Timeout = 3 }.ConnectionString;
-        await using var app = new AppFactory(throughGate);
-        await app.StartedAsync();
+        var (gate, app) = await TcpGate.AppBehindAsync(database);
+        await using var _gate = gate;
+        await using var _app = app;
         // The case that was skipped: the listener started with no stream to take a position from.
         Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM live_streams"));
         var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();

@@ -47,17 +47,9 @@ public interface ILinkageBoard
     IDisposable OnChanged(Action<LinkageBoardSnapshot> handler);
 }
 
-public sealed record LinkageBoardOptions
+public sealed record LinkageBoardOptions : Infrastructure.BoardTiming
 {
     public const string Section = "Linkage:Board";
-
-    // Changes are coalesced: at most one read (and one map update) per interval however many alerts move.
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:10")]
-    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(500);
-
-    // Read again at least this often, so "today" and overdue times roll on a quiet night.
-    [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
-    public TimeSpan RefreshEvery { get; init; } = TimeSpan.FromMinutes(1);
 }
 
 // One read per change for the whole instance, not one per screen: the linkage stream only marks

@@ -81,18 +81,9 @@ public interface IPlanBoard
     PlanBoardSnapshot? Current { get; }
 }
 
-public sealed record PlanBoardOptions
+public sealed record PlanBoardOptions : Infrastructure.BoardTiming
 {
     public const string Section = "Plans:Board";
-
-    // Changes are coalesced: at most one read per interval however many plan moves arrive.
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:10")]
-    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(500);
-
-    // Read again at least this often even without an event. Overdue tasks do not wait for it:
-    // the board redraws from what it read as soon as a deadline passes.
-    [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
-    public TimeSpan RefreshEvery { get; init; } = TimeSpan.FromMinutes(1);
 }
 
 // One read per change for the whole instance, not one per wall: the plans stream only marks the
