@@ -32,6 +32,7 @@ public sealed class LiveConnectionGuard(SessionValidator sessions, IOptions<Acce
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                Infrastructure.BackgroundFailures.Count("live-connection-guard");
                 logger.LogWarning(ex, "Re-checking live connections failed; trying again in {Interval}", options.Value.RevalidateEvery);
             }
             Interlocked.Increment(ref _sweeps);

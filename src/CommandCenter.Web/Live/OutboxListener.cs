@@ -37,6 +37,7 @@ public sealed class OutboxListener(
             }
             catch (Exception ex)
             {
+                Infrastructure.BackgroundFailures.Count("outbox-listener");
                 logger.LogWarning(ex, "Live outbox listener lost its connection; reconnecting in {Delay}", backoff);
                 await Task.Delay(backoff, stoppingToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
@@ -126,6 +127,7 @@ public sealed class OutboxTrimmer(LiveEventStore store, IOptions<LiveOptions> op
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                Infrastructure.BackgroundFailures.Count("outbox-trimmer");
                 logger.LogWarning(ex, "Trimming the live outbox failed; will retry");
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));

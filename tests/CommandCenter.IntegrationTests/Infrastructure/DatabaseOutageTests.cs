@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -92,5 +93,54 @@ public class OutboxListenerResumeTests
         gate.Open();
 
         await Eventually.TrueAsync(() => seen.Contains("incident.while-away"), TimeSpan.FromSeconds(30), "the event committed during the outage");
+    }
+}
+
+public class BackgroundSurvivalTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Background_services_count_their_failed_steps_while_the_database_is_away_and_carry_on_when_it_is_back()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var (gate, app) = await TcpGate.AppBehindAsync(database, b =>
+        {
+            b.UseSetting("Patrol:SilenceSweepInterval", "00:00:01");
+            b.UseSetting("Plans:RuleInterval", "00:00:00.200");
+            b.UseSetting("Linkage:SchedulerInterval", "00:00:00.200");
+        });
+        await using var _gate = gate;
+        await using var _app = app;
+        using var api = app.CreateApiClient();
+        var (unitId, _) = await Features.Patrols.PatrolTestData.RegisterAsync(api);
+        var failed = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == Web.Infrastructure.BackgroundFailures.MeterName) l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+                if (tag.Key == "service" && tag.Value is string service) failed.AddOrUpdate(service, value, (_, n) => n + value);
+        });
+        listener.Start();
+
+        gate.Shut();
+        await Eventually.TrueAsync(() => failed.ContainsKey("silence-notices") && failed.ContainsKey("plan-ladder") && failed.ContainsKey("linkage-ladder"),
+            TimeSpan.FromSeconds(30), "the schedulers to count failed steps");
+        // Went silent while the database was away.
+        await database.ExecuteAsync($"""
+            INSERT INTO unit_positions (unit_id, fix_time, location, received_at, tx)
+            VALUES ({unitId}, now() - interval '10 minutes', ST_SetSRID(ST_MakePoint(120.17, 30.242), 4326), now(), txid_current())
+            """);
+        gate.Open();
+
+        // Still running: the instance's own sweeper notices it once the database answers.
+        await Eventually.ReadAsync(() => database.ScalarAsync<long>($"SELECT count(*) FROM unit_silences WHERE unit_id = {unitId}"), n => n == 1,
+            TimeSpan.FromSeconds(30), "the silence to be noticed after the outage");
     }
 }

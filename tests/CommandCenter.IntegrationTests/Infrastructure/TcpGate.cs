@@ -28,11 +28,11 @@ public sealed class TcpGate : IAsyncDisposable
     public static TcpGate Start(string host, int port) => new(host, port);
 
     // An app instance whose only way to its database is through a gate (short connect timeout).
-    public static async Task<(TcpGate Gate, AppFactory App)> AppBehindAsync(TestDatabase database)
+    public static async Task<(TcpGate Gate, AppFactory App)> AppBehindAsync(TestDatabase database, Action<Microsoft.AspNetCore.Hosting.IWebHostBuilder>? configure = null)
     {
         var server = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
         var gate = Start(server.Host!, server.Port);
-        var app = new AppFactory(new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = gate.Port, Timeout = 3 }.ConnectionString);
+        var app = new AppFactory(new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = gate.Port, Timeout = 3 }.ConnectionString, configure);
         await app.StartedAsync();
         return (gate, app);
     }

@@ -45,6 +45,7 @@ public sealed class DemoDispatcher(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                Infrastructure.BackgroundFailures.Count("demo-dispatcher");
                 logger.LogWarning(ex, "Demo dispatcher step failed; continuing");
             }
         }

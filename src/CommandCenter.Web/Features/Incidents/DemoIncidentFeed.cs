@@ -72,6 +72,7 @@ public sealed class DemoIncidentFeed(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                Infrastructure.BackgroundFailures.Count("demo-incidents");
                 logger.LogWarning(ex, "Demo incident feed step failed; continuing");
             }
         }

@@ -74,6 +74,7 @@ public sealed class DemoLinkageFeed(
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
+                Infrastructure.BackgroundFailures.Count("demo-linkage");
                 // A timeout is an OperationCanceledException too: a demo step never stops the host.
                 logger.LogWarning(ex, "Demo linkage feed step failed; continuing");
             }

@@ -96,6 +96,7 @@ public sealed class LinkageBoard(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                Infrastructure.BackgroundFailures.Count("linkage-board");
                 Interlocked.Exchange(ref _dirty, 1);
                 logger.LogWarning(ex, "Reading the linkage board failed; trying again in {Interval}", options.Value.FlushInterval);
             }

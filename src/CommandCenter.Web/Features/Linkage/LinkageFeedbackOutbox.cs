@@ -282,6 +282,7 @@ public sealed class LinkageFeedbackSender(LinkageFeedbackOutbox outbox, Live.Liv
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
+                    Infrastructure.BackgroundFailures.Count("linkage-feedback");
                     logger.LogWarning(ex, "Sending linkage feedback failed; trying again in {Interval}", feedback.PollInterval);
                 }
                 await outbox.WaitAsync(feedback.PollInterval, stoppingToken);

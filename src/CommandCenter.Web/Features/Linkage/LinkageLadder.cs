@@ -18,6 +18,7 @@ public sealed class LinkageLadder(LinkageService linkage, IOptions<LinkageOption
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                Infrastructure.BackgroundFailures.Count("linkage-ladder");
                 logger.LogWarning(ex, "Firing linkage deadlines failed; trying again in {Interval}", options.Value.SchedulerInterval);
             }
         }

@@ -34,6 +34,7 @@ public sealed class NotificationSender(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                Infrastructure.BackgroundFailures.Count("notification-sender");
                 logger.LogWarning(ex, "Sending notifications failed; trying again in {Interval}", options.Value.SendInterval);
             }
         }

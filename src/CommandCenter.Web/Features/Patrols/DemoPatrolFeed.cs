@@ -203,6 +203,7 @@ public sealed class DemoPatrolFeed(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                Infrastructure.BackgroundFailures.Count("demo-patrols");
                 logger.LogWarning(ex, "Demo patrol reports failed; continuing");
             }
         }

@@ -139,6 +139,7 @@ public sealed class PatrolLiveFeed(
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
+                Infrastructure.BackgroundFailures.Count("patrol-live-feed");
                 if (failures++ % 40 == 0) logger.LogWarning(ex, "Patrol live feed step failed ({Failures} in a row); retrying", failures);
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));

@@ -128,6 +128,7 @@ public sealed class PositionPartitionMaintainer(
             }
             catch (Exception ex)
             {
+                Infrastructure.BackgroundFailures.Count("partition-maintainer");
                 logger.LogWarning(ex, "Position partition maintenance failed; retrying in 30 s");
                 await Task.Delay(TimeSpan.FromSeconds(30), stoppingToken);
             }

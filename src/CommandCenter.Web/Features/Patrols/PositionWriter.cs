@@ -209,6 +209,7 @@ public sealed class PositionWriter(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
+                    Infrastructure.BackgroundFailures.Count("position-writer");
                     Volatile.Write(ref _healthy, false);
                     logger.LogError(ex, "Writing {Count} position fixes failed; their requests get an error", count);
                     foreach (var p in group) p.Done.TrySetException(ex);
@@ -358,6 +359,7 @@ public sealed class PositionWriter(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
+                    Infrastructure.BackgroundFailures.Count("position-latest-flush");
                     logger.LogWarning(ex, "Upserting {Count} held latest positions failed; retrying on the next tick", due.Count);
                     _latest.Hold(due);
                     if (conn is not null) await conn.DisposeAsync();

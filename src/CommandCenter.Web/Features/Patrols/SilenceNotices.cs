@@ -42,6 +42,7 @@ public sealed class SilenceNotices(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                Infrastructure.BackgroundFailures.Count("silence-notices");
                 logger.LogWarning(ex, "Sweeping for silent units failed; trying again in {Interval}", options.Value.SilenceSweepInterval);
             }
         }

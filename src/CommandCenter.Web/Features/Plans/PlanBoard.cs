@@ -123,6 +123,7 @@ public sealed class PlanBoard(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                Infrastructure.BackgroundFailures.Count("plan-board");
                 Interlocked.Exchange(ref _dirty, 1);
                 logger.LogWarning(ex, "Reading the plan board failed; trying again in {Interval}", options.Value.FlushInterval);
             }

@@ -132,6 +132,7 @@ public sealed class PlanLadder(PlanRunService runs, PlanRuleEngine rules, TimePr
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                Infrastructure.BackgroundFailures.Count("plan-ladder");
                 logger.LogWarning(ex, "A step of the plans' clock failed; trying again shortly");
             }
         }
