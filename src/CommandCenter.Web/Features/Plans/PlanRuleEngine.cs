@@ -53,7 +53,7 @@ public sealed class PlanRuleEngine(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var current = new List<PlanDocument>();
         foreach (var row in await plans.CurrentAsync(ct))
-            if (PlanParser.Parse(row.Document, PlanStore.KnownRoles).Plan is { } doc) current.Add(doc);
+            if (plans.DocumentOf(row) is { } doc) current.Add(doc);
         var liveRuns = await db.PlanRuns.AsNoTracking()
             .Where(r => r.State == PlanRunState.Idle || r.State == PlanRunState.Awaiting || r.State == PlanRunState.Active).ToListAsync(ct);
         var candidates = await db.Database.SqlQuery<CandidateRow>($"""

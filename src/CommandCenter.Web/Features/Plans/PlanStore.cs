@@ -30,9 +30,17 @@ public sealed class PlanStore(IDbContextFactory<CommandCenterDb> dbFactory, Time
         var row = await db.PlanVersions.AsNoTracking().Where(p => p.Code == code && (version == null || p.Version == version))
             .OrderByDescending(p => p.Version).FirstOrDefaultAsync(ct);
         if (row is null) return null;
-        // A stored version was valid when saved; roles removed since would show here as an error.
-        var parsed = PlanParser.Parse(row.Document, KnownRoles);
-        return parsed.Plan is null ? null : (row, parsed.Plan);
+        return DocumentOf(row) is { } plan ? (row, plan) : null;
+    }
+
+    // A saved version never changes, so each is parsed once per instance (the rule engine reads
+    // every current plan every few seconds). Null when it no longer parses (a role removed since).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Code, int Version), PlanDocument?> _parsed = new();
+
+    public PlanDocument? DocumentOf(PlanVersion row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return _parsed.GetOrAdd((row.Code, row.Version), _ => PlanParser.Parse(row.Document, KnownRoles).Plan);
     }
 
     // A saved version as it was written (the current one without a number), for the admin's editor:
