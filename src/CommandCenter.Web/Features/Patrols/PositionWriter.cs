@@ -136,6 +136,8 @@ public sealed class PositionWriter(
     // Patrol:DrainGrace, and only then stop the loops. A crash loses what is queued (ADR 0007).
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A host may stop a disposed writer (stopped twice, or a second host on one container).
+        if (_disposed) return;
         _stopping = true;
         _queue.Writer.TryComplete();
         using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -148,12 +150,22 @@ public sealed class PositionWriter(
         {
             logger.LogWarning("Position queue not drained within {Grace}; {Count} requests left unwritten", options.Value.DrainGrace, _queue.Reader.Count);
         }
-        await _writeStop.CancelAsync();
+        try
+        {
+            await _writeStop.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            return; // disposed while it drained: the loops are gone with it
+        }
         await base.StopAsync(cancellationToken);
     }
 
+    private volatile bool _disposed;
+
     public override void Dispose()
     {
+        _disposed = true;
         _writeStop.Dispose();
         base.Dispose();
     }
