@@ -80,7 +80,22 @@ public sealed class AppFixture : IAsyncLifetime
         await App.StartedAsync();
     }
 
-    public Task ResetAsync() => Database.ExecuteAsync("TRUNCATE incidents RESTART IDENTITY CASCADE");
+    // The app's background loops lock rows of the same tables: a deadlock with the TRUNCATE is a
+    // transient meeting, and its victim simply tries again.
+    public async Task ResetAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Database.ExecuteAsync("TRUNCATE incidents RESTART IDENTITY CASCADE");
+                return;
+            }
+            catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.DeadlockDetected && attempt < 5)
+            {
+            }
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
