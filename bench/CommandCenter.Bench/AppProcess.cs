@@ -79,6 +79,8 @@ internal sealed class AppProcess : IAsyncDisposable
                 // beyond the real allowances (the limiters still run for every request).
                 ["RateLimits__OsmAndPerDevice"] = "1000000000",
                 ["RateLimits__ApiPerKey"] = "1000000000",
+                // POST /diagnostics/heap: the managed heap after a full collection (ServerMemory.cs).
+                ["Diagnostics__HeapEndpoint"] = "true",
             },
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;

@@ -23,6 +23,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddProblemDetails();
 builder.Services.AddCenterBasics(builder.Configuration);
+builder.Services.AddServerMemory();
 builder.Services.AddCommandCenterData(builder.Configuration);
 builder.Services.AddAccess(builder.Configuration);
 builder.Services.AddLive(builder.Configuration);
@@ -67,6 +68,7 @@ app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous(); // the sign-in page needs its styles and scripts
 app.MapCenterBasics();
+app.MapServerMemory(app.Configuration);
 app.MapAccessEndpoints();
 app.MapLive();
 app.MapIncidentEndpoints();
