@@ -107,12 +107,12 @@ internal sealed class PostGisHealthCheck(NpgsqlDataSource dataSource) : IHealthC
 }
 
 // Only registered when Redis is configured: it carries the shared rate limits and user-targeted hub messages.
-internal sealed class RedisHealthCheck(CenterRateLimiters limiters) : IHealthCheck
+internal sealed class RedisHealthCheck(SharedRedis redis) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        await limiters.PingRedisAsync() is { } ping
+        await redis.PingAsync() is { } ping
             ? HealthCheckResult.Healthy($"Redis answered in {ping.TotalMilliseconds:0} ms.")
-            : HealthCheckResult.Unhealthy("Redis is unreachable: rate limits cannot be counted and notices reach only this instance's connections.");
+            : HealthCheckResult.Degraded("Redis is unreachable: rate limits are counted by each instance alone and notices reach only this instance's connections.");
 }
 
 internal sealed class LiveHealthCheck(OutboxListener listener) : IHealthCheck

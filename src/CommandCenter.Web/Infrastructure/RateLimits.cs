@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using RedisRateLimiting;
-using StackExchange.Redis;
 
 namespace CommandCenter.Web.Infrastructure;
 
@@ -37,42 +36,25 @@ public sealed record RateLimitOptions
 
 // The app's limiters, one partitioned limiter per kind of allowance. With ConnectionStrings:Redis
 // the counters live in Redis, so instances share one allowance; otherwise each counts in memory.
+// While Redis is away each instance counts its own share in memory (RedisOrLocalLimiter): requests
+// go on being served, and a client spread over n instances may get up to n allowances meanwhile.
 public sealed class CenterRateLimiters : IDisposable
 {
-    private readonly Lazy<IConnectionMultiplexer>? _redis;
+    private readonly SharedRedis _redis;
     private readonly TimeSpan _window;
 
-    public CenterRateLimiters(IOptions<RateLimitOptions> options, IConfiguration config)
+    public CenterRateLimiters(IOptions<RateLimitOptions> options, SharedRedis redis)
     {
         var o = options.Value;
         _window = o.Window;
-        if (config.GetConnectionString("Redis") is { Length: > 0 } redis)
-        {
-            var redisOptions = ConfigurationOptions.Parse(redis);
-            redisOptions.AbortOnConnectFail = false; // Redis may start after the app
-            _redis = new Lazy<IConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(redisOptions));
-        }
+        _redis = redis;
         SignInByAddress = Create("signin-address", o.SignInPerAddress);
         SignInByUserName = Create("signin-user", o.SignInPerUserName);
         OsmAndByDevice = Create("osmand-device", o.OsmAndPerDevice);
         ApiByKey = Create("api-key", o.ApiPerKey);
     }
 
-    public bool Shared => _redis is not null;
-
-    // The round trip to Redis, or null when it is not configured or does not answer.
-    public async Task<TimeSpan?> PingRedisAsync()
-    {
-        if (_redis is null) return null;
-        try
-        {
-            return await _redis.Value.GetDatabase().PingAsync();
-        }
-        catch (Exception ex) when (Outages.IsOutage(ex))
-        {
-            return null;
-        }
-    }
+    public bool Shared => _redis.Configured;
 
     public PartitionedRateLimiter<string> SignInByAddress { get; }
     public PartitionedRateLimiter<string> SignInByUserName { get; }
@@ -83,20 +65,24 @@ public sealed class CenterRateLimiters : IDisposable
     private PartitionedRateLimiter<string> Create(string name, int permits) =>
         PartitionedRateLimiter.Create<string, string>(key => key.Length == 0
             ? RateLimitPartition.GetNoLimiter(key)
-            : _redis is { } redis
+            : _redis.Configured
                 // The limiter's name keeps its counters apart from the others' in Redis.
-                ? RedisRateLimitPartition.GetFixedWindowRateLimiter($"cc:{name}:{key}", _ => new RedisFixedWindowRateLimiterOptions
-                {
-                    ConnectionMultiplexerFactory = () => redis.Value,
-                    PermitLimit = permits,
-                    Window = _window,
-                })
-                : RateLimitPartition.GetFixedWindowLimiter($"{name}:{key}", _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = permits,
-                    Window = _window,
-                    QueueLimit = 0,
-                }), StringComparer.Ordinal);
+                ? RateLimitPartition.Get($"{name}:{key}", _ => new RedisOrLocalLimiter(
+                    new RedisFixedWindowRateLimiter<string>($"cc:{name}:{key}", new RedisFixedWindowRateLimiterOptions
+                    {
+                        ConnectionMultiplexerFactory = () => _redis.Connection,
+                        PermitLimit = permits,
+                        Window = _window,
+                    }),
+                    LocalLimiter(permits)))
+                : RateLimitPartition.Get($"{name}:{key}", _ => LocalLimiter(permits)), StringComparer.Ordinal);
+
+    private FixedWindowRateLimiter LocalLimiter(int permits) => new(new FixedWindowRateLimiterOptions
+    {
+        PermitLimit = permits,
+        Window = _window,
+        QueueLimit = 0,
+    });
 
     // Seconds until the window that refused the lease ends. The in-memory limiters give a
     // TimeSpan, RedisRateLimiting whole seconds; either way at least 1, at most the window.
@@ -126,7 +112,49 @@ public sealed class CenterRateLimiters : IDisposable
         SignInByUserName.Dispose();
         OsmAndByDevice.Dispose();
         ApiByKey.Dispose();
-        if (_redis is { IsValueCreated: true }) _redis.Value.Dispose();
+    }
+}
+
+// Redis's shared counter while Redis answers; this instance's own counter for the same key while
+// it does not (a limiter that cannot count must not turn every request away).
+internal sealed class RedisOrLocalLimiter(RateLimiter shared, RateLimiter local) : RateLimiter
+{
+    public override TimeSpan? IdleDuration => shared.IdleDuration is { } a && local.IdleDuration is { } b ? (a < b ? a : b) : null;
+
+    public override RateLimiterStatistics? GetStatistics() => shared.GetStatistics();
+
+    protected override RateLimitLease AttemptAcquireCore(int permitCount)
+    {
+        try
+        {
+            return shared.AttemptAcquire(permitCount);
+        }
+        catch (Exception ex) when (Outages.IsOutage(ex))
+        {
+            return local.AttemptAcquire(permitCount);
+        }
+    }
+
+    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await shared.AcquireAsync(permitCount, cancellationToken);
+        }
+        catch (Exception ex) when (Outages.IsOutage(ex))
+        {
+            return await local.AcquireAsync(permitCount, cancellationToken);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            shared.Dispose();
+            local.Dispose();
+        }
+        base.Dispose(disposing);
     }
 }
 
@@ -139,6 +167,7 @@ public static class RateLimits
     public static IServiceCollection AddCenterRateLimits(this IServiceCollection services, IConfiguration config)
     {
         services.AddOptions<RateLimitOptions>().Bind(config.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SharedRedis>();
         services.AddSingleton<CenterRateLimiters>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<CenterRateLimiters>((o, limiters) =>

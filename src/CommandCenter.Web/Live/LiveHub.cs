@@ -23,8 +23,8 @@ public sealed class LiveHub(LiveEventStore store, PatrolLiveFeed patrols, Linkag
         return Task.CompletedTask;
     }
 
-    // Groups are per instance: each instance relays the outbox to its own connections, so a
-    // Redis backplane (when configured) never delivers an event twice.
+    // Groups are per instance: each instance relays the outbox to its own connections, so even
+    // behind a shared backplane no event would be delivered twice.
     internal static string GroupName(string stream) => $"{stream}@{LiveInstance.Id}";
 
     [Authorize(Policy = Policies.ReadIncidents)]

@@ -14,9 +14,10 @@ public static class LiveRegistration
         services.AddSingleton<LiveConnectionGuard>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveConnectionGuard>());
 
-        var signalR = services.AddSignalR();
-        var redis = config.GetConnectionString("Redis");
-        if (!string.IsNullOrWhiteSpace(redis)) signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("commandcenter"));
+        // No Redis backplane: each instance relays the outbox to its own clients (ADR 2); a
+        // backplane would deliver every event once per instance and stop local delivery while
+        // Redis is away. Notices to an account cross instances through Redis (RedisNoticeRelay).
+        services.AddSignalR();
         return services;
     }
 

@@ -4,13 +4,16 @@ using System.Net.Sockets;
 
 namespace CommandCenter.IntegrationTests.Infrastructure;
 
-// A throwaway redis-server on a free loopback port, without persistence, stopped on dispose.
+// A throwaway redis-server on a free loopback port, without persistence, stopped on dispose; an
+// outage test stops it and starts it again on the same port.
 public sealed class RedisServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly string _executable;
+    private Process _process;
 
-    private RedisServer(Process process, int port)
+    private RedisServer(string executable, Process process, int port)
     {
+        _executable = executable;
         _process = process;
         Port = port;
     }
@@ -26,6 +29,13 @@ public sealed class RedisServer : IAsyncDisposable
             .Select(dir => Path.Combine(dir, "redis-server")).FirstOrDefault(File.Exists);
         if (executable is null) return null;
         var port = FreePort();
+        var server = new RedisServer(executable, Launch(executable, port), port);
+        await server.ReadyAsync(ct);
+        return server;
+    }
+
+    private static Process Launch(string executable, int port)
+    {
         var start = new ProcessStartInfo(executable)
         {
             ArgumentList = { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no" },
@@ -37,16 +47,35 @@ public sealed class RedisServer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new RedisServer(process, port);
-        // Ready once it answers PING.
+        return process;
+    }
+
+    // Ready once it answers PING.
+    private async Task ReadyAsync(CancellationToken ct)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(20));
-        while (!await server.AnswersPingAsync(timeout.Token))
+        while (!await AnswersPingAsync(timeout.Token))
         {
-            if (process.HasExited) throw new InvalidOperationException($"redis-server exited with {process.ExitCode}.");
+            if (_process.HasExited) throw new InvalidOperationException($"redis-server exited with {_process.ExitCode}.");
             await Task.Delay(50, timeout.Token);
         }
-        return server;
+    }
+
+    // As a crash would: every connection cut at once.
+    public async Task StopAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    public async Task StartAgainAsync(CancellationToken ct)
+    {
+        await StopAsync();
+        _process.Dispose();
+        _process = Launch(_executable, Port);
+        await ReadyAsync(ct);
     }
 
     private async Task<bool> AnswersPingAsync(CancellationToken ct)

@@ -78,6 +78,7 @@ public static class NotificationRegistration
         services.AddSingleton<INotificationInbox, NotificationInbox>();
         services.AddSingleton<INotificationChannel, LogNotificationChannel>();
         services.AddSingleton<INotificationChannel, HubNotificationChannel>();
+        services.AddHostedService<RedisNoticeRelay>();
         services.AddSingleton<Microsoft.AspNetCore.SignalR.IUserIdProvider, AccountUserIdProvider>();
         services.AddHostedService<NotificationSender>();
         return services;
