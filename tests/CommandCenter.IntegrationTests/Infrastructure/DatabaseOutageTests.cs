@@ -109,6 +109,8 @@ public class BackgroundSurvivalTests
             b.UseSetting("Patrol:SilenceSweepInterval", "00:00:01");
             b.UseSetting("Plans:RuleInterval", "00:00:00.200");
             b.UseSetting("Linkage:SchedulerInterval", "00:00:00.200");
+            b.UseSetting("Notifications:SendInterval", "00:00:00.200");
+            b.UseSetting("Access:RevalidateEvery", "00:00:01");
         });
         await using var _gate = gate;
         await using var _app = app;
@@ -128,10 +130,15 @@ public class BackgroundSurvivalTests
                 if (tag.Key == "service" && tag.Value is string service) failed.AddOrUpdate(service, value, (_, n) => n + value);
         });
         listener.Start();
+        // The loops running before the outage (seeders and switched-off feeds have finished).
+        var running = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Microsoft.Extensions.Hosting.BackgroundService>()
+            .Where(s => s.ExecuteTask is { IsCompleted: false }).ToList();
+        Assert.True(running.Count >= 10, $"{running.Count} background loops running");
+        string[] touchTheDatabase = ["silence-notices", "plan-ladder", "linkage-ladder", "notification-sender", "patrol-live-feed", "outbox-listener"];
 
         gate.Shut();
-        await Eventually.TrueAsync(() => failed.ContainsKey("silence-notices") && failed.ContainsKey("plan-ladder") && failed.ContainsKey("linkage-ladder"),
-            TimeSpan.FromSeconds(30), "the schedulers to count failed steps");
+        await Eventually.TrueAsync(() => touchTheDatabase.All(failed.ContainsKey), TimeSpan.FromSeconds(30),
+            $"every loop that reads the database to count failed steps (so far: {string.Join(", ", failed.Keys)})");
         // Went silent while the database was away.
         await database.ExecuteAsync($"""
             INSERT INTO unit_positions (unit_id, fix_time, location, received_at, tx)
@@ -142,5 +149,8 @@ public class BackgroundSurvivalTests
         // Still running: the instance's own sweeper notices it once the database answers.
         await Eventually.ReadAsync(() => database.ScalarAsync<long>($"SELECT count(*) FROM unit_silences WHERE unit_id = {unitId}"), n => n == 1,
             TimeSpan.FromSeconds(30), "the silence to be noticed after the outage");
+        // No loop ended or faulted, and the host still answers.
+        Assert.Empty(running.Where(s => s.ExecuteTask!.IsCompleted).Select(s => s.GetType().Name));
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await api.GetAsync("/api/incidents/open", Ct)).StatusCode);
     }
 }
