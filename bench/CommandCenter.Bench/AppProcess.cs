@@ -24,13 +24,15 @@ internal sealed class AppProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly string _server;
+    private readonly bool _ownsDatabase;
 
-    private AppProcess(Process process, string server, string database, Uri baseAddress)
+    private AppProcess(Process process, string server, string database, Uri baseAddress, bool ownsDatabase)
     {
         _process = process;
         _server = server;
         Database = database;
         BaseAddress = baseAddress;
+        _ownsDatabase = ownsDatabase;
     }
 
     public int ProcessId => _process.Id;
@@ -39,11 +41,14 @@ internal sealed class AppProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
     public string ConnectionString => new NpgsqlConnectionStringBuilder(_server) { Database = Database, MaxPoolSize = 50 }.ConnectionString;
 
-    public static async Task<AppProcess> StartAsync(string server, IReadOnlyDictionary<string, string>? settings = null)
+    // A second instance (or the same one restarted) joins `database` when given; `port` 0 picks one.
+    public static async Task<AppProcess> StartAsync(string server, IReadOnlyDictionary<string, string>? settings = null, string? database = null, int port = 0)
     {
-        var database = $"cc_bench_{Guid.NewGuid():N}"[..24];
-        await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString))
+        var ownsDatabase = database is null;
+        database ??= $"cc_bench_{Guid.NewGuid():N}"[..24];
+        if (ownsDatabase)
         {
+            await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString);
             await admin.OpenAsync();
             await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{database}\" TEMPLATE template1", admin);
             await cmd.ExecuteNonQueryAsync();
@@ -53,10 +58,13 @@ internal sealed class AppProcess : IAsyncDisposable
         var dll = Path.Combine(project, "bin", Configuration, "net10.0", "CommandCenter.Web.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"Build the solution first (dotnet build -c {Configuration} CommandCenter.sln): {dll} not found.");
         Console.WriteLine($"App: {Path.GetRelativePath(root, dll)}");
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        if (port == 0)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+        }
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
         var start = new ProcessStartInfo("dotnet", [dll, "--urls", baseAddress.ToString().TrimEnd('/')])
         {
@@ -89,7 +97,7 @@ internal sealed class AppProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"  app: {e.Data}"); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var app = new AppProcess(process, server, database, baseAddress);
+        var app = new AppProcess(process, server, database, baseAddress, ownsDatabase);
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
@@ -109,6 +117,27 @@ internal sealed class AppProcess : IAsyncDisposable
         throw new TimeoutException("The app did not become ready in 90 s.");
     }
 
+    public bool HasExited => _process.HasExited;
+
+    // As an orchestrator stops an instance: SIGTERM, then the host's own shutdown (the position
+    // queue drains within Patrol:DrainGrace); killed if it has not ended within `grace`.
+    public async Task<TimeSpan> StopGracefullyAsync(TimeSpan grace)
+    {
+        var began = Stopwatch.GetTimestamp();
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!) await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(grace);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        return Stopwatch.GetElapsedTime(began);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -117,6 +146,7 @@ internal sealed class AppProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+        if (!_ownsDatabase) return;
         NpgsqlConnection.ClearAllPools();
         await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_server) { Database = "postgres", Pooling = false }.ConnectionString);
         await admin.OpenAsync();

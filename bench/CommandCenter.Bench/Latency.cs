@@ -20,7 +20,7 @@ namespace CommandCenter.Bench;
 // but a hub) broadcasting messages of the same shape, size and rate to as many clients.
 internal static class Latency
 {
-    public sealed record Result(int Clients, double FixesPerSecond, long Received, double P50, double P99);
+    public sealed record Result(int Clients, double FixesPerSecond, long Received, double P50, double P99, double P999 = double.NaN);
 
     private const int TicksPerSecond = 10;
 
@@ -149,7 +149,7 @@ internal static class Latency
                     Interlocked.Exchange(ref received, 0);
                     await Task.Delay(TimeSpan.FromSeconds(run == 0 ? 3 : seconds));
                     var all = latencies.ToList();
-                    if (run > 0) results.Add(new Result(clients, perTick * TicksPerSecond, Interlocked.Read(ref received), Measure.Percentile(all, 0.5), Measure.Percentile(all, 0.99)));
+                    if (run > 0) results.Add(new Result(clients, perTick * TicksPerSecond, Interlocked.Read(ref received), Measure.Percentile(all, 0.5), Measure.Percentile(all, 0.99), Measure.Percentile(all, 0.999)));
                 }
                 return results;
             }

@@ -15,26 +15,39 @@ namespace CommandCenter.Bench;
 internal sealed class LightHubClient : IAsyncDisposable
 {
     private const byte RecordSeparator = 0x1e;
-    private static readonly byte[] Target = "\"target\":\"ReceivePositions\""u8.ToArray();
     private static readonly byte[] SeqProperty = "\"seq\":"u8.ToArray();
     private static readonly byte[] Ping = Encoding.UTF8.GetBytes("{\"type\":6}\u001e");
 
     private readonly ClientWebSocket _socket;
     private readonly CancellationTokenSource _stop = new();
     private readonly Action<long, long> _onMessage;
+    private readonly byte[] _target;
     private readonly Task _receiving;
     private readonly Task _pinging;
 
-    private LightHubClient(ClientWebSocket socket, Action<long, long> onMessage)
+    private readonly byte[] _pending;
+
+    private LightHubClient(ClientWebSocket socket, Action<long, long> onMessage, string target, string joinResult, byte[] pending)
     {
+        JoinResult = joinResult;
+        _pending = pending;
         _socket = socket;
         _onMessage = onMessage;
+        _target = Encoding.UTF8.GetBytes($"\"target\":\"{target}\"");
         _receiving = Task.Run(ReceiveLoopAsync);
         _pinging = Task.Run(PingLoopAsync);
     }
 
-    // onMessage(seq, Stopwatch timestamp when the message had arrived whole).
-    public static async Task<LightHubClient> ConnectAsync(HttpClient http, Uri hubUrl, string apiKey, string? join, Action<long, long> onMessage, CancellationToken ct)
+    // What the server sent up to the join's completion (its result: a snapshot or a catch-up).
+    public string JoinResult { get; }
+
+    // Ended when the server closed the connection or it broke (an instance went away), or on dispose.
+    public Task Completion => _receiving;
+
+    // onMessage(seq, Stopwatch timestamp when the message had arrived whole) for each message of
+    // `target`; `joinArguments`: the join invocation's arguments as JSON array items.
+    public static async Task<LightHubClient> ConnectAsync(HttpClient http, Uri hubUrl, string apiKey, string? join, Action<long, long> onMessage, CancellationToken ct,
+        string target = "ReceivePositions", string joinArguments = "")
     {
         using var negotiate = new HttpRequestMessage(HttpMethod.Post, new Uri(hubUrl + "/negotiate?negotiateVersion=1"));
         negotiate.Headers.Add("X-Api-Key", apiKey);
@@ -47,45 +60,56 @@ internal sealed class LightHubClient : IAsyncDisposable
         var ws = new UriBuilder(hubUrl) { Scheme = hubUrl.Scheme == "https" ? "wss" : "ws", Query = $"id={Uri.EscapeDataString(token!)}" }.Uri;
         await socket.ConnectAsync(ws, ct);
         await SendAsync(socket, "{\"protocol\":\"json\",\"version\":1}\u001e", ct);
-        await ReadUntilAsync(socket, "\u001e", ct); // the handshake's "{}"
+        var (_, rest) = await ReadUntilAsync(socket, [], "\u001e"u8.ToArray(), ct); // the handshake's "{}"
+        var joinResult = "";
         if (join is not null)
         {
-            await SendAsync(socket, $"{{\"type\":1,\"invocationId\":\"1\",\"target\":\"{join}\",\"arguments\":[]}}\u001e", ct);
-            // Until the join's completion (type 3); messages around it belong to no run.
-            await ReadUntilAsync(socket, "\"type\":3", ct);
+            await SendAsync(socket, $"{{\"type\":1,\"invocationId\":\"1\",\"target\":\"{join}\",\"arguments\":[{joinArguments}]}}\u001e", ct);
+            // Until the join's completion (type 3); messages before it belong to no run, those
+            // after it in the same frame go to the receive loop.
+            (joinResult, rest) = await ReadUntilAsync(socket, rest, "\"type\":3"u8.ToArray(), ct);
         }
-        return new LightHubClient(socket, onMessage);
+        return new LightHubClient(socket, onMessage, target, joinResult, rest);
     }
 
     private static Task SendAsync(ClientWebSocket socket, string text, CancellationToken ct) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, ct);
 
-    // Until `marker` has arrived: the transport may put several records in one frame.
-    private static async Task ReadUntilAsync(ClientWebSocket socket, string marker, CancellationToken ct)
+    // Until a whole record holding `marker` has arrived: the records up to it as text, and the
+    // bytes after it (the transport may put several records in one frame).
+    private static async Task<(string Text, byte[] Rest)> ReadUntilAsync(ClientWebSocket socket, byte[] already, byte[] marker, CancellationToken ct)
     {
         var buffer = new byte[64 * 1024];
-        var text = new StringBuilder();
+        var received = new List<byte>(already);
+        var scanned = 0;
         while (true)
         {
+            var records = received.ToArray();
+            for (int end; (end = Array.IndexOf(records, RecordSeparator, scanned)) >= 0; scanned = end + 1)
+                if (records.AsSpan(scanned, end - scanned).IndexOf(marker) >= 0 || marker is [RecordSeparator])
+                    return (Encoding.UTF8.GetString(records, 0, end + 1), records[(end + 1)..]);
             var result = await socket.ReceiveAsync(buffer, ct);
             if (result.MessageType == WebSocketMessageType.Close) throw new WebSocketException("closed before the hub answered");
-            text.Append(Encoding.UTF8.GetString(buffer, 0, result.Count)); // the markers are ASCII
-            if (text.ToString().Contains(marker, StringComparison.Ordinal)) return;
+            received.AddRange(buffer.AsSpan(0, result.Count));
         }
     }
 
     private async Task ReceiveLoopAsync()
     {
-        var buffer = new byte[256 * 1024];
-        var length = 0;
+        var buffer = new byte[Math.Max(256 * 1024, _pending.Length * 2)];
+        _pending.CopyTo(buffer, 0);
+        var length = _pending.Length;
         try
         {
             while (!_stop.IsCancellationRequested)
             {
                 if (length == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(length), _stop.Token);
-                if (result.MessageType == WebSocketMessageType.Close) return;
-                length += result.Count;
+                if (length == 0 || buffer.AsSpan(0, length).IndexOf(RecordSeparator) < 0)
+                {
+                    var result = await _socket.ReceiveAsync(buffer.AsMemory(length), _stop.Token);
+                    if (result.MessageType == WebSocketMessageType.Close) return;
+                    length += result.Count;
+                }
                 var now = Stopwatch.GetTimestamp();
                 var start = 0;
                 while (buffer.AsSpan(start, length - start).IndexOf(RecordSeparator) is var end and >= 0)
@@ -104,11 +128,15 @@ internal sealed class LightHubClient : IAsyncDisposable
         {
             // disposed
         }
+        catch (WebSocketException)
+        {
+            // the server went away: Completion tells the caller
+        }
     }
 
     private void Read(ReadOnlySpan<byte> record, long receivedAt)
     {
-        if (record.IndexOf(Target) < 0) return;
+        if (record.IndexOf(_target) < 0) return;
         var at = record.IndexOf(SeqProperty);
         if (at >= 0 && Utf8Parser.TryParse(record[(at + SeqProperty.Length)..], out long seq, out _)) _onMessage(seq, receivedAt);
     }
@@ -124,6 +152,10 @@ internal sealed class LightHubClient : IAsyncDisposable
         catch (Exception) when (_stop.IsCancellationRequested)
         {
             // disposed
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
+        {
+            // the server went away
         }
     }
 

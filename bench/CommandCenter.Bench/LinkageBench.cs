@@ -153,7 +153,7 @@ internal static class LinkageBench
             $"| {total / sending.TotalSeconds:0.0} | {measured.Count} | {latencies.Count} | {routed} | {errors} | {P(answers, 0.5):0.0} / {P(answers, 0.99):0.0} | {P(events, 0.5):0.0} / {P(events, 0.99):0.0} | {P(latencies, 0.50):0.0} | {P(latencies, 0.99):0.0} | {(latencies.Count > 0 ? latencies[^1] : double.NaN):0.0} | {LimitMs:0} | {cpu.TotalSeconds:0.0} | {(latencies.Count == measured.Count && P(latencies, 0.99) <= LimitMs ? "yes" : "no")} |"));
     }
 
-    private static async Task WaitForUnitsAsync(NpgsqlDataSource db)
+    internal static async Task WaitForUnitsAsync(NpgsqlDataSource db)
     {
         for (var i = 0; i < 600; i++)
         {

@@ -33,6 +33,12 @@ if (args.Contains(LinkageBench.Argument))
     await LinkageBench.RunAsync(args, server);
     return;
 }
+// A night's load on two instances with dashboards, a restart and the memory figures (issue 17): SoakBench.cs.
+if (args.Contains(SoakBench.Argument))
+{
+    await SoakBench.RunAsync(args, server);
+    return;
+}
 // Recommendation latency and the report path (issue 14): DispatchBench.cs.
 
 if (args.Contains(DispatchBench.Argument))
