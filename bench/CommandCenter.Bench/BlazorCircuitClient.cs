@@ -41,6 +41,7 @@ internal sealed partial class BlazorCircuitClient : IAsyncDisposable
     private readonly TaskCompletionSource _firstRender = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _circuitId;
     private long _batches;
+    private long _jsCalls;
     private volatile bool _ended;
     private volatile string? _error;
     private int _disposed;
@@ -77,6 +78,9 @@ internal sealed partial class BlazorCircuitClient : IAsyncDisposable
     }
 
     public long Batches => Interlocked.Read(ref _batches);
+
+    // JS calls the server made to this circuit (all answered).
+    public long JsCalls => Interlocked.Read(ref _jsCalls);
 
     public bool IsConnected => !_ended && _hub.State == HubConnectionState.Connected;
 
@@ -162,6 +166,7 @@ internal sealed partial class BlazorCircuitClient : IAsyncDisposable
 
     private Task OnBeginInvokeJSAsync(long handle, int resultType)
     {
+        Interlocked.Increment(ref _jsCalls);
         if (handle == 0) return Task.CompletedTask; // fire and forget: no answer expected
         // JSCallResultType.JSObjectReference = 1: an import, a map; the .NET side holds the id.
         var result = resultType == 1

@@ -9,7 +9,8 @@ namespace CommandCenter.Bench;
 // steps, and the server's managed heap after a full collection (POST /diagnostics/heap) against
 // the heap with none open. With the last step open, one new incident through the API: how many of
 // the dashboards drew it. Then all are closed as a browser tab closes, and the heap must come back.
-//   CommandCenter.Bench --circuits [--page /,/wall] [--steps 100,250,500,1000] [--user duty]
+//   CommandCenter.Bench --circuits [--page /,/wall] [--steps 100,250,500,1000] [--user duty] [--hold 0]
+//   --hold N keeps the last step open N more seconds, e.g. for dotnet-gcdump of the app.
 internal static class CircuitBench
 {
     public const string Argument = "--circuits";
@@ -22,6 +23,7 @@ internal static class CircuitBench
         var pages = Get("page", "/").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var steps = Get("steps", "100,250,500,1000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).Order().ToArray();
         var user = Get("user", "duty");
+        var hold = int.Parse(Get("hold", "0"), CultureInfo.InvariantCulture);
         Console.WriteLine($"Circuit bench: {string.Join(", ", pages)} as {user}, steps {string.Join(", ", steps)}; {Environment.ProcessorCount} cores");
 
         await using var app = await AppProcess.StartAsync(server);
@@ -54,9 +56,14 @@ internal static class CircuitBench
                 var connected = open.Count(c => c.IsConnected);
                 var perKb = heap.OpenCircuits == 0 ? 0 : (heap.HeapBytes - baseline.HeapBytes) / 1024.0 / heap.OpenCircuits;
                 Console.WriteLine($"{page}: {open.Count} opened in {opened.TotalSeconds:F1} s, {connected} connected, server counts {heap.OpenCircuits}; " +
-                    $"heap {Mb(heap.HeapBytes)} MB, {perKb:F0} KB per circuit, {open.Sum(c => c.Batches)} batches");
+                    $"heap {Mb(heap.HeapBytes)} MB, {perKb:F0} KB per circuit, {open.Sum(c => c.Batches)} batches, {open.Sum(c => c.JsCalls)} JS calls");
                 table.AppendLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {page} | {heap.OpenCircuits} | {connected} | {Mb(heap.HeapBytes)} | {perKb:F0} | {(perKb <= TargetKb ? "PASS" : "FAIL")} |"));
+            }
+            if (hold > 0)
+            {
+                Console.WriteLine($"{page}: holding {open.Count} circuits open for {hold} s (app pid {app.ProcessId})");
+                await Task.Delay(TimeSpan.FromSeconds(hold));
             }
             foreach (var error in open.Where(c => c.Error is not null).Select(c => c.Error).Distinct().Take(3)) Console.WriteLine($"  circuit error: {error}");
 
