@@ -77,7 +77,7 @@ internal sealed class LightHubClient : IAsyncDisposable
 
     // Until a whole record holding `marker` has arrived: the records up to it as text, and the
     // bytes after it (the transport may put several records in one frame).
-    private static async Task<(string Text, byte[] Rest)> ReadUntilAsync(ClientWebSocket socket, byte[] already, byte[] marker, CancellationToken ct)
+    private static async Task<(string Text, byte[] Remainder)> ReadUntilAsync(ClientWebSocket socket, byte[] already, byte[] marker, CancellationToken ct)
     {
         var buffer = new byte[64 * 1024];
         var received = new List<byte>(already);

@@ -21,6 +21,8 @@ using NpgsqlTypes;
 //   --dispatch [--units 10000] [--grids 50000] [--requests 2000] [--clients 4] [--gist]: recommendation
 //   latency and the report path instead (DispatchBench.cs).
 //   --linkage [--rate 20] [--seconds 30]: intake → routed → the operator's screen (LinkageBench.cs).
+//   --soak [--minutes 30] [--dashboards 200] …: a night's load on two instances, with a restart (SoakBench.cs).
+//   --circuits [--page /,/wall] [--steps 100,250,500,1000] [--user duty]: memory per dashboard circuit (CircuitBench.cs).
 if (args is [BareServer.Argument, var barePort, var bareUnits])
 {
     await BareServer.RunAsync(int.Parse(barePort, CultureInfo.InvariantCulture), int.Parse(bareUnits, CultureInfo.InvariantCulture));
@@ -37,6 +39,12 @@ if (args.Contains(LinkageBench.Argument))
 if (args.Contains(SoakBench.Argument))
 {
     await SoakBench.RunAsync(args, server);
+    return;
+}
+// Memory per connected dashboard, with real Blazor circuits: CircuitBench.cs.
+if (args.Contains(CircuitBench.Argument))
+{
+    await CircuitBench.RunAsync(args, server);
     return;
 }
 // Recommendation latency and the report path (issue 14): DispatchBench.cs.
