@@ -120,7 +120,8 @@ internal static class CircuitBench
             {
                 clients[i] = await BlazorCircuitClient.ConnectAsync(baseAddress, page, cookies, (batch, at) => probe.Check(index, batch.Span, at), ct);
             }
-            catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or TimeoutException or IOException)
+            catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or TimeoutException or IOException
+                or System.Net.WebSockets.WebSocketException or Microsoft.AspNetCore.SignalR.HubException)
             {
                 Interlocked.Increment(ref failures);
                 Interlocked.CompareExchange(ref firstFailure, ex.Message, null);
