@@ -22,6 +22,7 @@ using NpgsqlTypes;
 //   latency and the report path instead (DispatchBench.cs).
 //   --linkage [--rate 20] [--seconds 30]: intake → routed → the operator's screen (LinkageBench.cs).
 //   --soak [--minutes 30] [--dashboards 200] …: a night's load on two instances, with a restart (SoakBench.cs).
+//   --crash [--rate 1000] [--runs 5]: fixes answered and then lost to a SIGKILL (CrashBench.cs).
 //   --circuits [--page /,/wall] [--steps 100,250,500,1000] [--user duty]: memory per dashboard circuit (CircuitBench.cs).
 if (args is [BareServer.Argument, var barePort, var bareUnits])
 {
@@ -39,6 +40,12 @@ if (args.Contains(LinkageBench.Argument))
 if (args.Contains(SoakBench.Argument))
 {
     await SoakBench.RunAsync(args, server);
+    return;
+}
+// The fixes a crash loses (ADR 7): CrashBench.cs.
+if (args.Contains(CrashBench.Argument))
+{
+    await CrashBench.RunAsync(args, server);
     return;
 }
 // Memory per connected dashboard, with real Blazor circuits: CircuitBench.cs.

@@ -276,7 +276,7 @@ internal static class SoakBench
             {
                 using var response = await target.Api.PostAsJsonAsync("api/linkage-alerts", new
                 {
-                    externalId = $"soak-alert-{n}", sentAt = DateTimeOffset.UtcNow, category = "water", priority = "normal",
+                    externalId = $"soak-alert-{n}", sentAt = DateTimeOffset.UtcNow, category = "water", priority = "low",
                     latitude = 30.2300 + (random.NextDouble() - 0.5) * 0.006, longitude = 120.1850 + (random.NextDouble() - 0.5) * 0.006,
                     address = "上城区", description = "路面冒水", reporterContact = "13800000000",
                 });
