@@ -4,4 +4,7 @@ namespace CommandCenter.Web.Infrastructure;
 public static class Aria
 {
     public static string Of(bool value) => value ? "true" : "false";
+
+    // aria-current on the one current item of a set; left out on the others.
+    public static string? Current(bool value) => value ? "true" : null;
 }

@@ -71,7 +71,10 @@ public sealed partial class GridMap
             return;
         }
         _module = module;
-        var map = await _module.InvokeAsync<IJSObjectReference>("init", _element, new
+        // Serialized here, with the process's shared serializer cache, and handed over as a JsonElement:
+        // the circuit's JS runtime would otherwise keep its own metadata for these anonymous types,
+        // a few tens of KB in every circuit that shows a map.
+        var settings = System.Text.Json.JsonSerializer.SerializeToElement(new
         {
             mode = ModeName,
             highlightMs = (int)HighlightFor.TotalMilliseconds,
@@ -123,7 +126,8 @@ public sealed partial class GridMap
                     kind = Labels("UnitKind_", ["street_patrol", "community_patrol", "checkpoint", "vehicle"]),
                 },
             },
-        }, _self);
+        });
+        var map = await _module.InvokeAsync<IJSObjectReference>("init", _element, settings, _self);
         if (_disposed)
         {
             await ReleaseAsync(map, null); // DisposeAsync has released the module already
