@@ -20,7 +20,9 @@ namespace CommandCenter.Bench;
 // held the message (positions: a sample of units; incidents: every one). Heap after a full
 // collection on both instances after the warm-up and at the end.
 //   CommandCenter.Bench --soak [--minutes 30] [--warmup 2] [--fixes 1000] [--events 20] [--dashboards 200]
-//     [--maps 50] [--event-clients 20] [--units 2000] [--osmand-share 0.2] [--restart-at 0.5] [--page /]
+//     [--maps 50] [--event-clients 20] [--units 2000] [--osmand-share 0.2] [--restart-at 0.5] [--page /] [--open-for 30]
+//   --open-for: seconds until the desk resolves an incident and a unit finishes an alert, which
+//   sets how many are open on the boards (rate/2 × open-for of each).
 internal static class SoakBench
 {
     public const string Argument = "--soak";
@@ -29,7 +31,7 @@ internal static class SoakBench
     private const int SampleEvery = 10; // positions: units whose id % 10 == 0 are timed
 
     private sealed record Options(double Minutes, double Warmup, int Fixes, int Events, int Dashboards, int Maps, int EventClients, int Units,
-        double OsmAndShare, double RestartAt, string Page);
+        double OsmAndShare, double RestartAt, string Page, double OpenFor);
 
     // One instance as the load balancer sees it: in rotation or not.
     private sealed class Instance(AppProcess app, string name)
@@ -46,7 +48,7 @@ internal static class SoakBench
         string? Arg(string name) => Array.IndexOf(args, $"--{name}") is var i && i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
         double Num(string name, double fallback) => Arg(name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var o = new Options(Num("minutes", 30), Num("warmup", 2), (int)Num("fixes", 1000), (int)Num("events", 20), (int)Num("dashboards", 200),
-            (int)Num("maps", 50), (int)Num("event-clients", 20), (int)Num("units", 2000), Num("osmand-share", 0.2), Num("restart-at", 0.5), Arg("page") ?? "/");
+            (int)Num("maps", 50), (int)Num("event-clients", 20), (int)Num("units", 2000), Num("osmand-share", 0.2), Num("restart-at", 0.5), Arg("page") ?? "/", Num("open-for", 30));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Soak: {o.Minutes} min (+{o.Warmup} min warm-up) on two instances; {o.Fixes} fixes/s ({o.OsmAndShare:P0} OsmAnd singles), {o.Events} incidents+alerts/s, " +
             $"{o.Dashboards} dashboards ({o.Page}), {o.Maps} map clients, {o.EventClients} event clients, {o.Units} units; {Environment.ProcessorCount} cores"));
@@ -286,20 +288,21 @@ internal static class SoakBench
             catch (HttpRequestException ex) { Error($"POST /api/linkage-alerts {ex.HttpRequestError}"); }
         }
 
-        // A night's desk works incidents off after a minute and the linkage units their alerts, so
-        // the boards hold a night's open work, not everything sent.
+        // The desk resolves incidents and the linkage units finish alerts after --open-for seconds,
+        // so the boards hold a night's open work, not everything sent.
         var closerErrors = 0;
         var closer = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
                 await Task.Delay(2_000);
-                while (opened.TryPeek(out var first) && Stopwatch.GetElapsedTime(first.At) > TimeSpan.FromMinutes(1) && opened.TryDequeue(out var due))
+                while (opened.TryPeek(out var first) && Stopwatch.GetElapsedTime(first.At) > TimeSpan.FromSeconds(o.OpenFor) && opened.TryDequeue(out var due))
                 {
                     using var response = await dispatcher.PostAsJsonAsync($"api/incidents/{due.Id}/resolve", new { outcome = "浸泡测试：处置完毕" });
                     if (!response.IsSuccessStatusCode) Interlocked.Increment(ref closerErrors);
                 }
-                await using var cmd = db.CreateCommand("UPDATE linkage_alerts SET state = 'done' WHERE external_id LIKE 'soak-alert-%' AND state <> 'done' AND received_at < now() - interval '1 minute'");
+                await using var cmd = db.CreateCommand("UPDATE linkage_alerts SET state = 'done' WHERE external_id LIKE 'soak-alert-%' AND state <> 'done' AND received_at < now() - make_interval(secs => $1)");
+                cmd.Parameters.AddWithValue(o.OpenFor);
                 try { await cmd.ExecuteNonQueryAsync(); } catch (PostgresException) { Interlocked.Increment(ref closerErrors); }
             }
         });
