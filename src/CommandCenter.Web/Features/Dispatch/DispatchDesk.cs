@@ -45,8 +45,13 @@ public sealed class DispatchDesk(
     UnitRecommender recommender,
     Gazetteer gazetteer,
     IncidentService incidents,
+    IncidentFeed feed,
     IOptions<DispatchOptions> options) : IDispatchDesk
 {
+    private readonly Lock _awaitingGate = new();
+    private Task<IReadOnlyList<IncidentView>>? _awaiting;
+    private long _awaitingSeq = -1;
+
     public StageTimerOptions Timers => options.Value.Timers;
 
     public Task<Recommendations?> RecommendAsync(long incidentId, UnitKind? kind, int take, CancellationToken ct = default) =>
@@ -77,5 +82,18 @@ public sealed class DispatchDesk(
 
     public Task<IncidentCase?> CaseAsync(long incidentId, CancellationToken ct = default) => dispatch.CaseAsync(incidentId, ct);
 
-    public Task<IReadOnlyList<IncidentView>> AwaitingVerificationAsync(CancellationToken ct = default) => dispatch.AwaitingVerificationAsync(ct);
+    // Resolved, not yet verified: one list per instance, read once for each point of the incidents
+    // stream and shared by every duty officer's board, which asks for it on every resolve or close
+    // (each board reading it itself made hundreds of identical reads per event).
+    public Task<IReadOnlyList<IncidentView>> AwaitingVerificationAsync(CancellationToken ct = default)
+    {
+        var seq = feed.LastSeq;
+        lock (_awaitingGate)
+        {
+            if (_awaiting is { IsFaulted: false, IsCanceled: false } shared && _awaitingSeq == seq) return shared.WaitAsync(ct);
+            _awaitingSeq = seq;
+            _awaiting = dispatch.AwaitingVerificationAsync(CancellationToken.None);
+            return _awaiting.WaitAsync(ct);
+        }
+    }
 }
