@@ -90,3 +90,31 @@ public class IncidentListPlaceTests : Features.ComponentTestContext
         Assert.Equal("清波第1社区第03网格", cut.Find("[data-testid=incident-place]").TextContent);
     }
 }
+
+public class IncidentListOfABusyNightTests : Features.ComponentTestContext
+{
+    private static IReadOnlyList<IncidentView> Open(int count) => [.. Enumerable.Range(1, count).Select(i => IncidentBoardTests.Incident(i))];
+
+    [Fact]
+    public void A_long_list_shows_the_first_rows_and_says_how_many_more_until_asked_for_all()
+    {
+        var cut = Render<IncidentList>(p => p.Add(x => x.Items, Open(60)));
+
+        Assert.Equal(50, cut.FindAll(".cc-incident-row").Count);
+        Assert.Contains("另有 10 起未列出", cut.Find("[data-testid=incident-more]").TextContent);
+
+        cut.Find("[data-testid=incident-more]").Click();
+
+        Assert.Equal(60, cut.FindAll(".cc-incident-row").Count);
+        Assert.Empty(cut.FindAll("[data-testid=incident-more]"));
+    }
+
+    [Fact]
+    public void The_selected_incident_stays_listed_even_below_the_first_rows()
+    {
+        var cut = Render<IncidentList>(p => p.Add(x => x.Items, Open(60)).Add(x => x.SelectedId, 57L));
+
+        Assert.Equal(51, cut.FindAll(".cc-incident-row").Count);
+        Assert.Contains("selected", cut.Find("[data-incident-id='57']").ClassName);
+    }
+}
