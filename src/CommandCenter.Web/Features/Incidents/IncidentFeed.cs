@@ -57,7 +57,7 @@ public sealed class IncidentFeed(IncidentService incidents, LiveBus bus, ILogger
         }
         BoardState current;
         lock (_gate) current = _state!;
-        subscription.Deliver(current);
+        subscription.DeliverNow(current);
         return subscription;
     }
 
@@ -181,20 +181,65 @@ public sealed class IncidentFeed(IncidentService incidents, LiveBus bus, ILogger
         internal long Version { get; init; }
     }
 
+    // A screen's handler runs off the stream's thread and sees only the latest state: Blazor runs
+    // a circuit's work inline when the circuit is idle, so calling hundreds of screens from the
+    // outbox listener's thread rendered every board there, one after another, and held back every
+    // later event, the hub's included. A screen busy rendering skips the states it was too slow for.
     public sealed class BoardSubscription(IncidentFeed feed, Action<BoardState> changed, ILogger logger) : IDisposable
     {
         private readonly Lock _gate = new();
+        private BoardState? _latest;
         private long _delivered;
+        private bool _scheduled;
         private volatile bool _disposed;
 
-        // In order and never backwards: the handler (a circuit's InvokeAsync) queues renders in the
-        // order it is called.
         internal void Deliver(BoardState state)
         {
             lock (_gate)
             {
+                if (_disposed || state.Version <= (_latest?.Version ?? 0)) return;
+                _latest = state;
+                if (_scheduled) return;
+                _scheduled = true;
+            }
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Flush(), this, preferLocal: false);
+        }
+
+        // The opener's first state, on the opener's own thread, before OpenBoardAsync returns.
+        internal void DeliverNow(BoardState state)
+        {
+            lock (_gate)
+            {
                 if (_disposed || state.Version <= _delivered) return;
+                if (_latest is null || state.Version > _latest.Version) _latest = state;
                 _delivered = state.Version;
+                try
+                {
+                    changed(state);
+                }
+                catch (Exception ex)
+                {
+                    logger.LogWarning(ex, "A screen's incident board handler failed");
+                }
+            }
+        }
+
+        // One flush at a time per screen, so states reach it in order and never backwards.
+        private void Flush()
+        {
+            while (true)
+            {
+                BoardState state;
+                lock (_gate)
+                {
+                    if (_disposed || _latest is null || _latest.Version <= _delivered)
+                    {
+                        _scheduled = false;
+                        return;
+                    }
+                    state = _latest;
+                    _delivered = state.Version;
+                }
                 try
                 {
                     changed(state);
