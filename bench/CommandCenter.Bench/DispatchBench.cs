@@ -343,31 +343,11 @@ internal static partial class DispatchBench
         await RefreshAsync(db);
     }
 
-    // Through the sign-in form, as a browser: the antiforgery token, then the auth cookie.
-    internal static async Task<HttpClient> SignInAsync(Uri baseAddress, string userName, int clients)
-    {
-        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2, AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
+    // A client carrying the cookie of a sign-in through the form (BlazorCircuitClient.SignInAsync).
+    internal static async Task<HttpClient> SignInAsync(Uri baseAddress, string userName, int clients) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2, AllowAutoRedirect = false, CookieContainer = await BlazorCircuitClient.SignInAsync(baseAddress, userName) })
         {
             BaseAddress = baseAddress,
             Timeout = TimeSpan.FromSeconds(60),
         };
-        var form = await client.GetStringAsync("account/login");
-        var token = AntiforgeryToken().Match(form).Groups[1].Value;
-        using var response = await client.PostAsync("account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = token,
-            ["_handler"] = "login",
-            ["Input.UserName"] = userName,
-            ["Input.Password"] = AppProcess.DemoPassword,
-        }));
-        if (response.StatusCode != HttpStatusCode.Redirect)
-        {
-            client.Dispose();
-            throw new InvalidOperationException($"Sign-in of {userName} answered {response.StatusCode}.");
-        }
-        return client;
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 }

@@ -2,15 +2,11 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CommandCenter.IntegrationTests.Features.Access;
+using CommandCenter.IntegrationTests.Features.Notifications;
 using CommandCenter.Web.Features.Notifications;
 using CommandCenter.Web.Live;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace CommandCenter.IntegrationTests.Infrastructure;
 
@@ -20,34 +16,6 @@ namespace CommandCenter.IntegrationTests.Infrastructure;
 public class RedisOutageTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private static async Task<HubConnection> TabletAsync(AppFactory app, string userName, Action<NoticeMessage> received)
-    {
-        var cookie = await SignIn.CookieAsync(app, userName);
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(app.Server.BaseAddress, LiveHubContract.Path), o =>
-            {
-                o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
-                o.Headers["Cookie"] = cookie;
-            })
-            .Build();
-        connection.On(LiveHubContract.NoticeMethod, received);
-        await connection.StartAsync(Ct);
-        return connection;
-    }
-
-    private static async Task<long> SendNoticeAsync(AppFactory from, string recipient, string text)
-    {
-        await using (var db = from.CreateDb())
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(Ct);
-            await NotificationService.AddAsync(db, recipient, "plan.approval", "incident/7", text, DateTimeOffset.UtcNow, Ct);
-            await tx.CommitAsync(Ct);
-        }
-        var sender = new NotificationSender(from.Services.GetRequiredService<IDbContextFactory<Web.Data.CommandCenterDb>>(),
-            from.Services.GetServices<INotificationChannel>(), Options.Create(new NotificationOptions()), TimeProvider.System, NullLogger<NotificationSender>.Instance);
-        return await sender.SendDueAsync(50, Ct);
-    }
 
     private static async Task<JsonElement> RedisHealthAsync(AppFactory app)
     {
@@ -84,8 +52,8 @@ public class RedisOutageTests
         }
         var onOne = new ConcurrentQueue<NoticeMessage>();
         var onTwo = new ConcurrentQueue<NoticeMessage>();
-        await using var tabletOnOne = await TabletAsync(one, "leader", onOne.Enqueue);
-        await using var tabletOnTwo = await TabletAsync(two, "leader", onTwo.Enqueue);
+        await using var tabletOnOne = await Tablets.ConnectAsync(one, "leader", onOne.Enqueue);
+        await using var tabletOnTwo = await Tablets.ConnectAsync(two, "leader", onTwo.Enqueue);
 
         await redis.StopAsync();
 
@@ -99,7 +67,7 @@ public class RedisOutageTests
         await RateLimitSettings.AssertThrottledAsync(await api.GetAsync("/api/incidents/open", Ct), "API key");
         var health = await RedisHealthAsync(one);
         Assert.Equal("Degraded", health.GetProperty("status").GetString());
-        Assert.Equal(1, await SendNoticeAsync(one, "leader", "Redis 停机时的通知"));
+        Assert.Equal(1, await Tablets.SendNoticeAsync(one, "leader", "Redis 停机时的通知"));
         await Eventually.TrueAsync(() => onOne.Count == 1, TimeSpan.FromSeconds(20), "the notice on the sender's own connection");
         Assert.Empty(onTwo);
 
@@ -107,7 +75,7 @@ public class RedisOutageTests
 
         await Eventually.ReadAsync(() => RedisHealthAsync(one), h => h.GetProperty("status").GetString() == "Healthy", TimeSpan.FromSeconds(30), "instance one back on Redis");
         // Until instance two has subscribed again: each attempt is a new notice, since Redis keeps none.
-        await Eventually.ReadAsync(async () => onTwo.IsEmpty ? await SendNoticeAsync(one, "leader", "Redis 恢复后的通知") : 0, _ => !onTwo.IsEmpty,
+        await Eventually.ReadAsync(async () => onTwo.IsEmpty ? await Tablets.SendNoticeAsync(one, "leader", "Redis 恢复后的通知") : 0, _ => !onTwo.IsEmpty,
             TimeSpan.FromSeconds(30), "a notice from instance one on the tablet on instance two");
         Assert.Equal("Redis 恢复后的通知", onTwo.First().Text);
         foreach (var screen in screens) await screen.DisposeAsync();

@@ -188,6 +188,9 @@ public sealed class IncidentFeed(IncidentService incidents, LiveBus bus, ILogger
     public sealed class BoardSubscription(IncidentFeed feed, Action<BoardState> changed, ILogger logger) : IDisposable
     {
         private readonly Lock _gate = new();
+        // The opener's context (a circuit's culture, zh-CN or en-US): the handler may render there
+        // and then, and a pool thread carries none of it.
+        private readonly ExecutionContext? _context = ExecutionContext.Capture();
         private BoardState? _latest;
         private long _delivered;
         private bool _scheduled;
@@ -202,7 +205,13 @@ public sealed class IncidentFeed(IncidentService incidents, LiveBus bus, ILogger
                 if (_scheduled) return;
                 _scheduled = true;
             }
-            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Flush(), this, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s.FlushInContext(), this, preferLocal: false);
+        }
+
+        private void FlushInContext()
+        {
+            if (_context is null) Flush();
+            else ExecutionContext.Run(_context, static s => ((BoardSubscription)s!).Flush(), this);
         }
 
         // The opener's first state, on the opener's own thread, before OpenBoardAsync returns.

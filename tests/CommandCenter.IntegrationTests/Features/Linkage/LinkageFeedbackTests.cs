@@ -263,7 +263,11 @@ public class LinkageFeedbackSenderTests : IAsyncLifetime
         Assert.Equal(["Update", "Ack"], messages.Select(m => m.Alert.Element(LinkageFeedbackMessages.Cap + "msgType")!.Value));
         Assert.All(messages, m => Assert.Equal("cc.hz.test", m.Alert.Element(LinkageFeedbackMessages.Cap + "sender")!.Value));
         Assert.All(messages, m => Assert.Equal(m.Post.Delivery, m.Alert.Element(LinkageFeedbackMessages.Cap + "identifier")!.Value));
-        await using var db = _app.CreateDb();
-        Assert.Equal(2, await db.LinkageFeedbackDeliveries.CountAsync(d => d.AlertId == alert.Id && d.DeliveredAt != null, Ct));
+        // The sender marks a delivery once the receiver has answered: a moment after the post arrived.
+        await Eventually.ReadAsync(async () =>
+        {
+            await using var db = _app.CreateDb();
+            return await db.LinkageFeedbackDeliveries.CountAsync(d => d.AlertId == alert.Id && d.DeliveredAt != null, Ct);
+        }, n => n == 2, TimeSpan.FromSeconds(15), "both deliveries marked delivered");
     }
 }

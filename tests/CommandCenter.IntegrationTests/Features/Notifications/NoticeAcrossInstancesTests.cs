@@ -1,13 +1,8 @@
-using CommandCenter.IntegrationTests.Features.Access;
 using CommandCenter.IntegrationTests.Infrastructure;
 using CommandCenter.Web.Features.Notifications;
 using CommandCenter.Web.Live;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Hosting;
 
 namespace CommandCenter.IntegrationTests.Features.Notifications;
 
@@ -16,21 +11,6 @@ namespace CommandCenter.IntegrationTests.Features.Notifications;
 public class NoticeAcrossInstancesTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private static async Task<HubConnection> TabletAsync(AppFactory app, string userName, Action<NoticeMessage> received)
-    {
-        var cookie = await SignIn.CookieAsync(app, userName);
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(app.Server.BaseAddress, LiveHubContract.Path), o =>
-            {
-                o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
-                o.Headers["Cookie"] = cookie;
-            })
-            .Build();
-        connection.On(LiveHubContract.NoticeMethod, received);
-        await connection.StartAsync(Ct);
-        return connection;
-    }
 
     [Fact]
     public async Task A_notice_sent_by_one_instance_reaches_the_leaders_tablet_on_the_other_through_Redis_and_no_one_elses()
@@ -50,18 +30,10 @@ public class NoticeAcrossInstancesTests
         await two.StartedAsync();
         var leaderGot = new TaskCompletionSource<NoticeMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         var othersGot = 0;
-        await using var leaderTablet = await TabletAsync(two, "leader", n => leaderGot.TrySetResult(n));
-        await using var otherTablet = await TabletAsync(two, "leader2", _ => Interlocked.Increment(ref othersGot));
-        await using (var db = one.CreateDb())
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(Ct);
-            await NotificationService.AddAsync(db, "leader", "plan.approval", "incident/7", "【待审批】申请启动Ⅱ级（重大）响应，请批示", DateTimeOffset.UtcNow, Ct);
-            await tx.CommitAsync(Ct);
-        }
-        var sender = new NotificationSender(one.Services.GetRequiredService<IDbContextFactory<Web.Data.CommandCenterDb>>(),
-            one.Services.GetServices<INotificationChannel>(), Options.Create(new NotificationOptions()), TimeProvider.System, NullLogger<NotificationSender>.Instance);
+        await using var leaderTablet = await Tablets.ConnectAsync(two, "leader", n => leaderGot.TrySetResult(n));
+        await using var otherTablet = await Tablets.ConnectAsync(two, "leader2", _ => Interlocked.Increment(ref othersGot));
 
-        Assert.Equal(1, await sender.SendDueAsync(50, Ct));
+        Assert.Equal(1, await Tablets.SendNoticeAsync(one, "leader", "【待审批】申请启动Ⅱ级（重大）响应，请批示"));
 
         var notice = await leaderGot.Task.WaitAsync(TimeSpan.FromSeconds(20), Ct);
         Assert.Equal(("plan.approval", "incident/7", "【待审批】申请启动Ⅱ级（重大）响应，请批示"), (notice.Kind, notice.Subject, notice.Text));
