@@ -54,8 +54,6 @@ public sealed class CenterRateLimiters : IDisposable
         ApiByKey = Create("api-key", o.ApiPerKey);
     }
 
-    public bool Shared => _redis.Configured;
-
     public PartitionedRateLimiter<string> SignInByAddress { get; }
     public PartitionedRateLimiter<string> SignInByUserName { get; }
     public PartitionedRateLimiter<string> OsmAndByDevice { get; }

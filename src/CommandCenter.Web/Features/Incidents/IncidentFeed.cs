@@ -222,14 +222,7 @@ public sealed class IncidentFeed(IncidentService incidents, LiveBus bus, ILogger
                 if (_disposed || state.Version <= _delivered) return;
                 if (_latest is null || state.Version > _latest.Version) _latest = state;
                 _delivered = state.Version;
-                try
-                {
-                    changed(state);
-                }
-                catch (Exception ex)
-                {
-                    logger.LogWarning(ex, "A screen's incident board handler failed");
-                }
+                Invoke(state);
             }
         }
 
@@ -249,14 +242,19 @@ public sealed class IncidentFeed(IncidentService incidents, LiveBus bus, ILogger
                     state = _latest;
                     _delivered = state.Version;
                 }
-                try
-                {
-                    changed(state);
-                }
-                catch (Exception ex)
-                {
-                    logger.LogWarning(ex, "A screen's incident board handler failed");
-                }
+                Invoke(state);
+            }
+        }
+
+        private void Invoke(BoardState state)
+        {
+            try
+            {
+                changed(state);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "A screen's incident board handler failed");
             }
         }
 
