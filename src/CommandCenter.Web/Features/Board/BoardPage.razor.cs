@@ -34,6 +34,7 @@ public sealed partial class BoardPage
     private IReadOnlyList<IncidentView> _toVerify = [];
     // The selected incident as last seen: it stays on screen after it leaves the open list (resolved).
     private IncidentView? _selectedView;
+    private long _seenVersion;
     private IJSObjectReference? _keys;
     private DotNetObjectReference<BoardPage>? _self;
 
@@ -171,12 +172,18 @@ public sealed partial class BoardPage
         try
         {
             _items = state.Items;
-            if (state.Changed is { } changed)
+            // Every change since the last state this screen drew (states come coalesced, and a
+            // busy screen skips some); unknown after a reload, when the lists are read again.
+            IEnumerable<IncidentView>? changes = _seenVersion == 0 ? [] : state.ChangesSince(_seenVersion);
+            _seenVersion = state.Version;
+            var verify = changes is null;
+            foreach (var changed in changes ?? [])
             {
                 if (changed.Id == _selectedId) _selectedView = changed;
-                // Resolved or closed somewhere: the duty officer's list to verify follows.
-                if (_canClose && !changed.IsOpen) _toVerify = await Desk.AwaitingVerificationAsync();
+                verify |= !changed.IsOpen;
             }
+            // Resolved or closed somewhere: the duty officer's list to verify follows.
+            if (_canClose && verify) _toVerify = await Desk.AwaitingVerificationAsync();
             // The open grid's panel follows the stream too.
             if (_grid is not null && state.Items.Count(i => i.GridCode == _grid.Grid.Code) != _grid.OpenIncidents.Count)
                 _grid = await GridForViewerAsync(_grid.Grid.Code);

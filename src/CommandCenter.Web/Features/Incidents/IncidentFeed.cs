@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using CommandCenter.Web.Live;
+using Microsoft.Extensions.Options;
 
 namespace CommandCenter.Web.Features.Incidents;
 
@@ -9,11 +10,19 @@ namespace CommandCenter.Web.Features.Incidents;
 // database read on every reload; with hundreds of screens that was most of an instance's work.
 // Subscribe first, then read the snapshot, so that nothing committed in between is lost; events
 // at or below the snapshot are dropped by seq, and a gap reloads the shared board once.
-public sealed class IncidentFeed(IncidentService incidents, LiveBus bus, ILogger<IncidentFeed> logger) : IDisposable
+public sealed class IncidentFeed(
+    IncidentService incidents,
+    LiveBus bus,
+    IOptions<IncidentFeedOptions> options,
+    TimeProvider clock,
+    ILogger<IncidentFeed> logger) : IDisposable
 {
     // Events kept while a load runs; beyond this the load's snapshot is behind anyway and the
     // next event's gap asks for another load.
     private const int MaxEarlyEvents = 10_000;
+    // The changes a state remembers, so that a screen that skipped states still learns each one.
+    public const int RecentChanges = 64;
+    private readonly TimeSpan _tellEvery = options.Value.TellEvery;
     private readonly IncidentBoard _board = new();
     private readonly List<LiveEvent> _early = [];
     private readonly Lock _gate = new();
@@ -23,6 +32,11 @@ public sealed class IncidentFeed(IncidentService incidents, LiveBus bus, ILogger
     private bool _loaded;
     private BoardState? _state;
     private long _version;
+    private long _recentFrom;
+    private ImmutableArray<BoardChange> _recent = [];
+    private ITimer? _tellTimer;
+    private long _toldAt;
+    private bool _tellPending;
     private long _generation;
     private volatile bool _disposed;
 
@@ -91,8 +105,42 @@ public sealed class IncidentFeed(IncidentService incidents, LiveBus bus, ILogger
             }
             if (!applied) return;
             state = Publish(_board.LastChanged);
+            if (!TellNow()) return;
             subscribers = _subscribers;
         }
+        foreach (var s in subscribers) s.Deliver(state);
+    }
+
+    // Under the gate. True: tell the screens now (the last telling was long enough ago); false: a
+    // timer tells them the latest state when it is due.
+    private bool TellNow()
+    {
+        if (_tellPending) return false;
+        var now = clock.GetTimestamp();
+        var wait = _toldAt == 0 ? TimeSpan.Zero : _tellEvery - clock.GetElapsedTime(_toldAt, now);
+        if (wait <= TimeSpan.Zero)
+        {
+            _toldAt = now;
+            return true;
+        }
+        _tellPending = true;
+        _tellTimer ??= clock.CreateTimer(static f => ((IncidentFeed)f!).TellDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _tellTimer.Change(wait, Timeout.InfiniteTimeSpan);
+        return false;
+    }
+
+    private void TellDue()
+    {
+        BoardState? state;
+        ImmutableArray<BoardSubscription> subscribers;
+        lock (_gate)
+        {
+            _tellPending = false;
+            _toldAt = clock.GetTimestamp();
+            state = _state;
+            subscribers = _subscribers;
+        }
+        if (state is null) return;
         foreach (var s in subscribers) s.Deliver(state);
     }
 
@@ -145,15 +193,35 @@ public sealed class IncidentFeed(IncidentService incidents, LiveBus bus, ILogger
             foreach (var e in _early) _board.Apply(e);
             _early.Clear();
             _loaded = true;
-            state = Publish(changed: null);
+            state = Publish(changed: null, load: true);
+            _toldAt = clock.GetTimestamp();
             subscribers = _subscribers;
         }
         foreach (var s in subscribers) s.Deliver(state);
     }
 
-    // Under the gate: each state is numbered, so a subscriber never goes back to an older one.
-    private BoardState Publish(IncidentView? changed) =>
-        _state = new BoardState(_board.Items, _board.LastSeq, _board.LastEventAt, changed) { Version = ++_version };
+    // Under the gate: each state is numbered, so a subscriber never goes back to an older one. A
+    // load (no change) starts the record of changes afresh: what happened before it is not known
+    // event by event.
+    private BoardState Publish(IncidentView? changed, bool load = false)
+    {
+        var version = ++_version;
+        if (load)
+        {
+            _recent = [];
+            _recentFrom = version;
+        }
+        else if (changed is not null)
+        {
+            if (_recent.Length == RecentChanges)
+            {
+                _recentFrom = _recent[0].Version;
+                _recent = _recent.RemoveAt(0);
+            }
+            _recent = _recent.Add(new BoardChange(version, changed));
+        }
+        return _state = new BoardState(_board.Items, _board.LastSeq, _board.LastEventAt, changed) { Version = version, RecentFrom = _recentFrom, Recent = _recent };
+    }
 
     // With no screen left the board stops listening; the next screen loads it afresh.
     private void Remove(BoardSubscription subscription)
@@ -172,13 +240,30 @@ public sealed class IncidentFeed(IncidentService incidents, LiveBus bus, ILogger
     {
         _disposed = true;
         _bus?.Dispose();
+        _tellTimer?.Dispose();
     }
+
+    public readonly record struct BoardChange(long Version, IncidentView Incident);
 
     // An immutable picture of the board, safe to hand to a render on another thread. Changed is
     // the incident the event behind this state was about; null when the board was (re)loaded.
+    // Recent holds the changes of the versions after RecentFrom, oldest first.
     public sealed record BoardState(IReadOnlyList<IncidentView> Items, long LastSeq, DateTimeOffset? LastEventAt, IncidentView? Changed = null)
     {
-        internal long Version { get; init; }
+        public long Version { get; init; }
+
+        public long RecentFrom { get; init; }
+
+        public ImmutableArray<BoardChange> Recent { get; init; } = [];
+
+        // The incidents changed after the given version, oldest first; null when this state does
+        // not know them all (the board was reloaded since, or the screen is too far behind):
+        // the screen then takes Items as they are.
+        public IEnumerable<IncidentView>? ChangesSince(long version)
+        {
+            if (version < RecentFrom || version > Version) return null;
+            return Recent.Where(c => c.Version > version).Select(c => c.Incident);
+        }
     }
 
     // A screen's handler runs off the stream's thread and sees only the latest state: Blazor runs

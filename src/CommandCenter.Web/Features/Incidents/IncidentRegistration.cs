@@ -6,6 +6,7 @@ public static class IncidentRegistration
     {
         services.AddSingleton<IncidentService>();
         services.AddSingleton<IncidentFeed>();
+        services.AddOptions<IncidentFeedOptions>().Bind(config.GetSection(IncidentFeedOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().Bind(config.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<DemoIncidentFeed>();
         return services;

@@ -18,6 +18,7 @@ public sealed class WallBoard(int tickerLength)
     private readonly WallTicker _ticker = new(tickerLength);
     private WallSnapshot _current = WallSnapshot.Empty;
     private long _seenSeq = -1;
+    private long _seenVersion = -1;
     private bool _changed;
 
     public void Apply(IncidentFeed.BoardState state, DateTimeOffset receivedAt)
@@ -25,8 +26,10 @@ public sealed class WallBoard(int tickerLength)
         lock (_gate)
         {
             // A (re)load replaces the ticker: what happened during a gap is not known event by event.
-            if (state.Changed is { } incident) _ticker.Apply(incident);
+            if (state.ChangesSince(_seenVersion) is { } changes)
+                foreach (var incident in changes) _ticker.Apply(incident);
             else _ticker.Reset(state.Items);
+            _seenVersion = state.Version;
             var eventArrived = state.LastEventAt is not null && state.LastSeq != _seenSeq;
             _seenSeq = state.LastSeq;
             _current = new WallSnapshot(state.Items, _ticker.Items, eventArrived ? receivedAt : _current.LastEventAt);

@@ -1,7 +1,12 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
+using System.Text.Json;
 using CommandCenter.Web.Features.Incidents;
+using CommandCenter.Web.Live;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CommandCenter.IntegrationTests.Features.Incidents;
 
@@ -62,4 +67,39 @@ public class IncidentFeedTests(AppFixture fixture) : IClassFixture<AppFixture>, 
         Assert.NotNull(state);
         Assert.DoesNotContain(state.Items, i => i.Title == stale.Title);
     }
+
+    [Fact]
+    public async Task A_burst_of_events_reaches_a_screen_as_one_state_that_still_names_every_change()
+    {
+        // A feed of its own on a clock of its own, fed through a bus of its own; the snapshot is
+        // the real one (nothing open after the reset).
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var bus = new LiveBus(NullLogger<LiveBus>.Instance);
+        using var feed = new IncidentFeed(fixture.App.Services.GetRequiredService<IncidentService>(), bus,
+            Options.Create(new IncidentFeedOptions { TellEvery = TimeSpan.FromMilliseconds(200) }), clock, NullLogger<IncidentFeed>.Instance);
+        var told = new ConcurrentQueue<IncidentFeed.BoardState>();
+        using var screen = await feed.OpenBoardAsync(told.Enqueue, Ct);
+        var opened = Assert.Single(told);
+        var seq = opened.LastSeq;
+        void Report(long id) => bus.Publish(new LiveEvent(LiveStreams.Incidents, ++seq, IncidentEvents.Created,
+            JsonSerializer.SerializeToElement(Incident(id, clock.GetUtcNow()), LiveEventStore.Json), clock.GetUtcNow()));
+
+        // After a quiet spell the first event is told at once…
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Report(1);
+        await Eventually.TrueAsync(() => told.Count == 2, TimeSpan.FromSeconds(10), "the first event told at once");
+        // …the next nine within the same fifth of a second wait for it to pass, and come as one.
+        for (var id = 2; id <= 10; id++) Report(id);
+        clock.Advance(TimeSpan.FromMilliseconds(200));
+        await Eventually.TrueAsync(() => told.Count == 3, TimeSpan.FromSeconds(10), "the burst told once");
+
+        var (first, burst) = (told.ElementAt(1), told.ElementAt(2));
+        Assert.Equal(10, burst.Items.Count);
+        Assert.Equal(Enumerable.Range(2, 9).Select(i => (long)i), burst.ChangesSince(first.Version)!.Select(i => i.Id));
+        Assert.Equal(3, told.Count);
+    }
+
+    private static IncidentView Incident(long id, DateTimeOffset at) =>
+        new(id, "theft", "medium", 3, "reported", true, $"突发 {id}", null, null, IncidentApiTests.InsideLat, IncidentApiTests.InsideLon,
+            null, null, null, null, "phone", null, at, null);
 }

@@ -8,10 +8,12 @@ public class WallBoardTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
 
-    private static IncidentFeed.BoardState Loaded(long seq, params IncidentView[] open) => new(open, seq, null);
+    // States numbered by their seq, as the shared feed numbers them: a load knows no change before it.
+    private static IncidentFeed.BoardState Loaded(long seq, params IncidentView[] open) =>
+        new(open, seq, null) { Version = seq, RecentFrom = seq };
 
     private static IncidentFeed.BoardState AfterEvent(long seq, IncidentView changed, params IncidentView[] open) =>
-        new(open, seq, T0, changed);
+        new(open, seq, T0, changed) { Version = seq, RecentFrom = seq - 1, Recent = [new(seq, changed)] };
 
     [Fact]
     public void Nothing_is_taken_before_the_board_has_loaded_and_nothing_twice()
@@ -72,9 +74,40 @@ public class WallBoardTests
         Assert.Null(loaded.LastEventAt);
 
         // A reload after a gap: the board has applied events before (LastEventAt) and moved on.
-        wall.Apply(new IncidentFeed.BoardState([IncidentBoardTests.Incident(2)], 15, T0), T0.AddMinutes(1));
+        wall.Apply(new IncidentFeed.BoardState([IncidentBoardTests.Incident(2)], 15, T0) { Version = 15, RecentFrom = 15 }, T0.AddMinutes(1));
         wall.TryTake(out var reloaded);
         Assert.Equal(T0.AddMinutes(1), reloaded.LastEventAt);
         Assert.Equal([2L], reloaded.Ticker.Select(i => i.Id));
+    }
+
+    [Fact]
+    public void A_wall_that_skipped_states_still_puts_every_change_in_its_ticker()
+    {
+        var wall = new WallBoard(5);
+        wall.Apply(Loaded(10), T0);
+        var (one, two, three) = (IncidentBoardTests.Incident(1), IncidentBoardTests.Incident(2), IncidentBoardTests.Incident(3));
+        wall.Apply(AfterEvent(11, one, one), T0);
+
+        // States 12 and 13 were told as one: the second remembers both changes.
+        wall.Apply(new IncidentFeed.BoardState([one, two, three], 13, T0, three)
+        {
+            Version = 13, RecentFrom = 10, Recent = [new(11, one), new(12, two), new(13, three)],
+        }, T0);
+
+        wall.TryTake(out var snapshot);
+        Assert.Equal([3L, 2L, 1L], snapshot.Ticker.Select(i => i.Id));
+    }
+
+    [Fact]
+    public void A_state_knows_the_changes_after_a_version_only_back_to_its_last_load()
+    {
+        var one = IncidentBoardTests.Incident(1);
+        var two = IncidentBoardTests.Incident(2);
+        var state = new IncidentFeed.BoardState([one, two], 22, T0, two) { Version = 22, RecentFrom = 20, Recent = [new(21, one), new(22, two)] };
+
+        Assert.Equal([1L, 2L], state.ChangesSince(20)!.Select(i => i.Id));
+        Assert.Equal([2L], state.ChangesSince(21)!.Select(i => i.Id));
+        Assert.Empty(state.ChangesSince(22)!);
+        Assert.Null(state.ChangesSince(19));
     }
 }
