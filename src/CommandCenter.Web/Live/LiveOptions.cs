@@ -10,6 +10,10 @@ public sealed record LiveOptions
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan Retention { get; init; } = TimeSpan.FromHours(24);
 
+    // The outbox is trimmed of events older than Retention this often.
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan TrimEvery { get; init; } = TimeSpan.FromMinutes(10);
+
     // A client further behind than this reloads its snapshot instead of replaying.
     [Range(1, 100_000)]
     public int MaxCatchUpEvents { get; init; } = 2_000;

@@ -117,7 +117,7 @@ public sealed class OutboxTrimmer(LiveEventStore store, IOptions<LiveOptions> op
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(10), clock);
+        using var timer = new PeriodicTimer(options.Value.TrimEvery, clock);
         do
         {
             try

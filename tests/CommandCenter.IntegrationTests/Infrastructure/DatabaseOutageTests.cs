@@ -111,30 +111,19 @@ public class BackgroundSurvivalTests
             b.UseSetting("Linkage:SchedulerInterval", "00:00:00.200");
             b.UseSetting("Notifications:SendInterval", "00:00:00.200");
             b.UseSetting("Access:RevalidateEvery", "00:00:01");
+            b.UseSetting("Live:TrimEvery", "00:00:00.200");
+            b.UseSetting("Patrol:PartitionMaintenanceEvery", "00:00:00.200");
         });
         await using var _gate = gate;
         await using var _app = app;
         using var api = app.CreateApiClient();
         var (unitId, _) = await Features.Patrols.PatrolTestData.RegisterAsync(api);
         var failed = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
-        using var listener = new System.Diagnostics.Metrics.MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == Web.Infrastructure.BackgroundFailures.MeterName) l.EnableMeasurementEvents(instrument);
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-                if (tag.Key == "service" && tag.Value is string service) failed.AddOrUpdate(service, value, (_, n) => n + value);
-        });
-        listener.Start();
-        // The loops running before the outage (seeders and switched-off feeds have finished).
-        var running = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Microsoft.Extensions.Hosting.BackgroundService>()
-            .Where(s => s.ExecuteTask is { IsCompleted: false }).ToList();
+        using var listener = FailuresCountedIn(failed);
+        var running = RunningLoops(app);
         Assert.True(running.Count >= 10, $"{running.Count} background loops running");
-        string[] touchTheDatabase = ["silence-notices", "plan-ladder", "linkage-ladder", "notification-sender", "patrol-live-feed", "outbox-listener"];
+        string[] touchTheDatabase = ["silence-notices", "plan-ladder", "linkage-ladder", "notification-sender", "patrol-live-feed", "outbox-listener",
+            "outbox-trimmer", "partition-maintainer"];
 
         gate.Shut();
         await Eventually.TrueAsync(() => touchTheDatabase.All(failed.ContainsKey), TimeSpan.FromSeconds(30),
@@ -153,4 +142,58 @@ public class BackgroundSurvivalTests
         Assert.Empty(running.Where(s => s.ExecuteTask!.IsCompleted).Select(s => s.GetType().Name));
         Assert.Equal(System.Net.HttpStatusCode.OK, (await api.GetAsync("/api/incidents/open", Ct)).StatusCode);
     }
+
+    [Fact]
+    public async Task The_demo_feeds_count_their_failed_steps_while_the_database_is_away_and_report_again_when_it_is_back()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var (gate, app) = await TcpGate.AppBehindAsync(database, b =>
+        {
+            b.UseSetting("Demo:Enabled", "true");
+            b.UseSetting("Demo:IncidentInterval", "00:00:00.200");
+        });
+        await using var _gate = gate;
+        await using var _app = app;
+        var failed = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        using var listener = FailuresCountedIn(failed);
+        const string demoIncidents = "SELECT count(*) FROM incidents WHERE source = 'demo'";
+        await Eventually.ReadAsync(() => database.ScalarAsync<long>(demoIncidents), n => n > 0, TimeSpan.FromSeconds(30), "the demo's first incident");
+        var running = RunningLoops(app);
+        Assert.Contains(running, s => s is Web.Features.Incidents.DemoIncidentFeed);
+        Assert.Contains(running, s => s is Web.Features.Dispatch.DemoDispatcher);
+
+        gate.Shut();
+        string[] demo = ["demo-incidents", "demo-dispatcher"];
+        await Eventually.TrueAsync(() => demo.All(failed.ContainsKey), TimeSpan.FromSeconds(30),
+            $"both demo loops to count failed steps (so far: {string.Join(", ", failed.Keys)})");
+        var before = await database.ScalarAsync<long>(demoIncidents);
+        gate.Open();
+
+        await Eventually.ReadAsync(() => database.ScalarAsync<long>(demoIncidents), n => n > before, TimeSpan.FromSeconds(30), "a demo incident after the outage");
+        Assert.Empty(running.Where(s => s.ExecuteTask!.IsCompleted).Select(s => s.GetType().Name));
+    }
+
+    // Failed steps by service, as the metric counts them.
+    private static System.Diagnostics.Metrics.MeterListener FailuresCountedIn(System.Collections.Concurrent.ConcurrentDictionary<string, long> failed)
+    {
+        var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == Web.Infrastructure.BackgroundFailures.MeterName) l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+                if (tag.Key == "service" && tag.Value is string service) failed.AddOrUpdate(service, value, (_, n) => n + value);
+        });
+        listener.Start();
+        return listener;
+    }
+
+    // The loops running now (seeders and switched-off feeds have finished).
+    private static List<Microsoft.Extensions.Hosting.BackgroundService> RunningLoops(AppFactory app) =>
+        app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Microsoft.Extensions.Hosting.BackgroundService>()
+            .Where(s => s.ExecuteTask is { IsCompleted: false }).ToList();
 }

@@ -89,6 +89,11 @@ public sealed record PatrolOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan DdlLockTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    // Partitions are created ahead and old ones dropped this often; after a failed run, again
+    // 30 s (or this, if shorter).
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan PartitionMaintenanceEvery { get; init; } = TimeSpan.FromHours(1);
+
     // On a normal shutdown the queue is written out for at most this long (new fixes get 503).
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan DrainGrace { get; init; } = TimeSpan.FromSeconds(10);

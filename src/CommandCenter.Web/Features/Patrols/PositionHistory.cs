@@ -120,7 +120,7 @@ public sealed class PositionPartitionMaintainer(
                 await RunOnceAsync(stoppingToken);
                 _firstRun.TrySetResult();
                 // Real time between runs: the work itself reads `clock`, which tests may fake.
-                await Task.Delay(TimeSpan.FromHours(1), stoppingToken);
+                await Task.Delay(options.Value.PartitionMaintenanceEvery, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -129,8 +129,9 @@ public sealed class PositionPartitionMaintainer(
             catch (Exception ex)
             {
                 Infrastructure.BackgroundFailures.Count("partition-maintainer");
-                logger.LogWarning(ex, "Position partition maintenance failed; retrying in 30 s");
-                await Task.Delay(TimeSpan.FromSeconds(30), stoppingToken);
+                var retry = TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerSecond * 30, options.Value.PartitionMaintenanceEvery.Ticks));
+                logger.LogWarning(ex, "Position partition maintenance failed; retrying in {Retry}", retry);
+                await Task.Delay(retry, stoppingToken);
             }
         }
     }
