@@ -91,13 +91,16 @@ internal static class CircuitBench
                 $"heap {Mb(after.HeapBytes)} MB vs baseline {Mb(baseline.HeapBytes)} MB ({change:+0.0;-0.0} %, target within 10 %: {(Math.Abs(change) <= 10 ? "PASS" : "FAIL")})");
             Console.WriteLine(released);
             notes.Add(released);
-            if (Math.Abs(change) > 10)
+            // Kestrel's block pool and the shared array pool (render trees rent from it) give memory
+            // back on timers, not at once: the array pool drops what lay unused for a minute at a
+            // full collection. Read again every 30 s for up to 3 minutes.
+            for (var waited = 30; Math.Abs(change) > 10 && waited <= 180; waited += 30)
             {
-                // Kestrel's and SignalR's buffer pools give memory back on a timer, not at once.
                 await Task.Delay(TimeSpan.FromSeconds(30));
                 var later = await HeapAsync(api);
+                change = (later.HeapBytes - baseline.HeapBytes) * 100.0 / baseline.HeapBytes;
                 var laterNote = string.Create(CultureInfo.InvariantCulture,
-                    $"{page}: 30 s later: heap {Mb(later.HeapBytes)} MB ({(later.HeapBytes - baseline.HeapBytes) * 100.0 / baseline.HeapBytes:+0.0;-0.0} % vs baseline)");
+                    $"{page}: {waited} s later: heap {Mb(later.HeapBytes)} MB ({change:+0.0;-0.0} % vs baseline; within 10 %: {(Math.Abs(change) <= 10 ? "PASS" : "FAIL")})");
                 Console.WriteLine(laterNote);
                 notes.Add(laterNote);
             }
