@@ -59,9 +59,19 @@ public sealed class AppFactory(string connectionString, Action<IWebHostBuilder>?
     }
 
     // The app is serving once its outbox listener listens (and so migrations and seeding ran).
+    private bool _realServer;
+
+    // Kestrel on a free loopback port instead of the in-memory test server.
+    public void UseRealServer()
+    {
+        _realServer = true;
+        UseKestrel(0);
+    }
+
     public async Task StartedAsync()
     {
-        _ = Server;
+        if (_realServer) StartServer();
+        else _ = Server;
         await Services.GetRequiredService<OutboxListener>().Ready.WaitAsync(TimeSpan.FromSeconds(60));
     }
 }

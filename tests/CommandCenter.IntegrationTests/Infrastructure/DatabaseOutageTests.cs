@@ -147,29 +147,45 @@ public class BackgroundSurvivalTests
     public async Task The_demo_feeds_count_their_failed_steps_while_the_database_is_away_and_report_again_when_it_is_back()
     {
         await using var database = await TestDatabase.CreateAsync();
+        // A real port: the demo's patrol units and 110 center post to the app's own address.
         var (gate, app) = await TcpGate.AppBehindAsync(database, b =>
         {
             b.UseSetting("Demo:Enabled", "true");
             b.UseSetting("Demo:IncidentInterval", "00:00:00.200");
-        });
+            b.UseSetting("Demo:PatrolUnits", "5");
+            b.UseSetting("Demo:PatrolReportInterval", "00:00:01");
+            b.UseSetting("Demo:AlertInterval", "00:00:01");
+        }, realServer: true);
         await using var _gate = gate;
         await using var _app = app;
         var failed = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
         using var listener = FailuresCountedIn(failed);
-        const string demoIncidents = "SELECT count(*) FROM incidents WHERE source = 'demo'";
-        await Eventually.ReadAsync(() => database.ScalarAsync<long>(demoIncidents), n => n > 0, TimeSpan.FromSeconds(30), "the demo's first incident");
+        string[] fromTheDemo =
+        [
+            "SELECT count(*) FROM incidents WHERE source = 'demo'",
+            // A database of its own: every fix and alert in it is the demo's.
+            "SELECT count(*) FROM positions",
+            "SELECT count(*) FROM linkage_alerts",
+        ];
+        async Task<long[]> CountAsync() => await Task.WhenAll(fromTheDemo.Select(database.ScalarAsync<long>));
+        await Eventually.ReadAsync(CountAsync, n => n.All(c => c > 0), TimeSpan.FromSeconds(60), "the demo's first incident, fix and 110 alert");
         var running = RunningLoops(app);
         Assert.Contains(running, s => s is Web.Features.Incidents.DemoIncidentFeed);
         Assert.Contains(running, s => s is Web.Features.Dispatch.DemoDispatcher);
+        Assert.Contains(running, s => s is Web.Features.Patrols.DemoPatrolFeed);
+        Assert.Contains(running, s => s is Web.Features.Linkage.DemoLinkageFeed);
 
         gate.Shut();
-        string[] demo = ["demo-incidents", "demo-dispatcher"];
+        // The patrol units only hear 503 from the app (that is not their failure, and the app's);
+        // the loops that read the database count theirs.
+        string[] demo = ["demo-incidents", "demo-dispatcher", "demo-linkage"];
         await Eventually.TrueAsync(() => demo.All(failed.ContainsKey), TimeSpan.FromSeconds(30),
-            $"both demo loops to count failed steps (so far: {string.Join(", ", failed.Keys)})");
-        var before = await database.ScalarAsync<long>(demoIncidents);
+            $"the demo loops to count failed steps (so far: {string.Join(", ", failed.Keys)})");
+        var before = await CountAsync();
         gate.Open();
 
-        await Eventually.ReadAsync(() => database.ScalarAsync<long>(demoIncidents), n => n > before, TimeSpan.FromSeconds(30), "a demo incident after the outage");
+        await Eventually.ReadAsync(CountAsync, n => n.Zip(before).All(p => p.First > p.Second), TimeSpan.FromSeconds(60),
+            "a demo incident, fix and 110 alert after the outage");
         Assert.Empty(running.Where(s => s.ExecuteTask!.IsCompleted).Select(s => s.GetType().Name));
     }
 

@@ -27,12 +27,15 @@ public sealed class TcpGate : IAsyncDisposable
 
     public static TcpGate Start(string host, int port) => new(host, port);
 
-    // An app instance whose only way to its database is through a gate (short connect timeout).
-    public static async Task<(TcpGate Gate, AppFactory App)> AppBehindAsync(TestDatabase database, Action<Microsoft.AspNetCore.Hosting.IWebHostBuilder>? configure = null)
+    // An app instance whose only way to its database is through a gate (short connect timeout);
+    // on a real Kestrel port when asked (what posts to the app's own address needs one).
+    public static async Task<(TcpGate Gate, AppFactory App)> AppBehindAsync(TestDatabase database, Action<Microsoft.AspNetCore.Hosting.IWebHostBuilder>? configure = null,
+        bool realServer = false)
     {
         var server = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
         var gate = Start(server.Host!, server.Port);
         var app = new AppFactory(new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = gate.Port, Timeout = 3 }.ConnectionString, configure);
+        if (realServer) app.UseRealServer();
         await app.StartedAsync();
         return (gate, app);
     }
