@@ -220,7 +220,7 @@ public sealed class IncidentFeed(
             }
             _recent = _recent.Add(new BoardChange(version, changed));
         }
-        return _state = new BoardState(_board.Items, _board.LastSeq, _board.LastEventAt, changed) { Version = version, RecentFrom = _recentFrom, Recent = _recent };
+        return _state = new BoardState(_board.Items, _board.LastSeq, _board.LastEventAt) { Version = version, RecentFrom = _recentFrom, Recent = _recent };
     }
 
     // With no screen left the board stops listening; the next screen loads it afresh.
@@ -245,10 +245,9 @@ public sealed class IncidentFeed(
 
     public readonly record struct BoardChange(long Version, IncidentView Incident);
 
-    // An immutable picture of the board, safe to hand to a render on another thread. Changed is
-    // the incident the event behind this state was about; null when the board was (re)loaded.
-    // Recent holds the changes of the versions after RecentFrom, oldest first.
-    public sealed record BoardState(IReadOnlyList<IncidentView> Items, long LastSeq, DateTimeOffset? LastEventAt, IncidentView? Changed = null)
+    // An immutable picture of the board, safe to hand to a render on another thread. Recent holds
+    // the changes of the versions after RecentFrom (the last load, or as far back as kept), oldest first.
+    public sealed record BoardState(IReadOnlyList<IncidentView> Items, long LastSeq, DateTimeOffset? LastEventAt)
     {
         public long Version { get; init; }
 

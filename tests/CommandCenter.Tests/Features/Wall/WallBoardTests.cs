@@ -13,7 +13,7 @@ public class WallBoardTests
         new(open, seq, null) { Version = seq, RecentFrom = seq };
 
     private static IncidentFeed.BoardState AfterEvent(long seq, IncidentView changed, params IncidentView[] open) =>
-        new(open, seq, T0, changed) { Version = seq, RecentFrom = seq - 1, Recent = [new(seq, changed)] };
+        new(open, seq, T0) { Version = seq, RecentFrom = seq - 1, Recent = [new(seq, changed)] };
 
     [Fact]
     public void Nothing_is_taken_before_the_board_has_loaded_and_nothing_twice()
@@ -89,7 +89,7 @@ public class WallBoardTests
         wall.Apply(AfterEvent(11, one, one), T0);
 
         // States 12 and 13 were told as one: the second remembers both changes.
-        wall.Apply(new IncidentFeed.BoardState([one, two, three], 13, T0, three)
+        wall.Apply(new IncidentFeed.BoardState([one, two, three], 13, T0)
         {
             Version = 13, RecentFrom = 10, Recent = [new(11, one), new(12, two), new(13, three)],
         }, T0);
@@ -103,7 +103,7 @@ public class WallBoardTests
     {
         var one = IncidentBoardTests.Incident(1);
         var two = IncidentBoardTests.Incident(2);
-        var state = new IncidentFeed.BoardState([one, two], 22, T0, two) { Version = 22, RecentFrom = 20, Recent = [new(21, one), new(22, two)] };
+        var state = new IncidentFeed.BoardState([one, two], 22, T0) { Version = 22, RecentFrom = 20, Recent = [new(21, one), new(22, two)] };
 
         Assert.Equal([1L, 2L], state.ChangesSince(20)!.Select(i => i.Id));
         Assert.Equal([2L], state.ChangesSince(21)!.Select(i => i.Id));
