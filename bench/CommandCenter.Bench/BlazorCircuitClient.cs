@@ -41,6 +41,7 @@ internal sealed partial class BlazorCircuitClient : IAsyncDisposable
     private readonly TaskCompletionSource _firstRender = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _circuitId;
     private long _batches;
+    private long _lastBatchAt;
     private long _jsCalls;
     private volatile bool _ended;
     private volatile string? _error;
@@ -79,6 +80,9 @@ internal sealed partial class BlazorCircuitClient : IAsyncDisposable
 
     public long Batches => Interlocked.Read(ref _batches);
 
+    // When the last render batch arrived (Stopwatch timestamp): what the screen last heard from its server.
+    public long LastBatchAt => Interlocked.Read(ref _lastBatchAt);
+
     // JS calls the server made to this circuit (all answered).
     public long JsCalls => Interlocked.Read(ref _jsCalls);
 
@@ -86,11 +90,15 @@ internal sealed partial class BlazorCircuitClient : IAsyncDisposable
 
     public string? Error => _error;
 
+    // As the page's reconnect dialog: a screen whose circuit is gone waits a random part of this
+    // before it reloads (the app's Screens:ReloadSpread, read from the page like the browser does).
+    public TimeSpan ReloadSpread { get; private init; }
+
     public static async Task<BlazorCircuitClient> ConnectAsync(Uri baseAddress, string path, CookieContainer cookies, Action<ReadOnlyMemory<byte>, long>? onBatch, CancellationToken ct)
     {
         var page = new Uri(baseAddress, path.TrimStart('/'));
-        var (markers, state) = await ReadPageAsync(page, cookies, ct);
-        var client = new BlazorCircuitClient(baseAddress, cookies, onBatch);
+        var (markers, state, reloadSpread) = await ReadPageAsync(page, cookies, ct);
+        var client = new BlazorCircuitClient(baseAddress, cookies, onBatch) { ReloadSpread = reloadSpread };
         try
         {
             await client._hub.StartAsync(ct);
@@ -158,6 +166,7 @@ internal sealed partial class BlazorCircuitClient : IAsyncDisposable
 
     private async Task OnRenderBatchAsync(long batchId, byte[] batch)
     {
+        Interlocked.Exchange(ref _lastBatchAt, Stopwatch.GetTimestamp());
         if (Interlocked.Increment(ref _batches) == 1) _firstRender.TrySetResult();
         else _onBatch?.Invoke(batch, Stopwatch.GetTimestamp());
         // Unacknowledged batches pile up on the server, and after a few it stops rendering.
@@ -182,7 +191,7 @@ internal sealed partial class BlazorCircuitClient : IAsyncDisposable
         _firstRender.TrySetException(new InvalidOperationException($"The circuit ended before its first render: {message}"));
     }
 
-    private static async Task<(List<string> Markers, string State)> ReadPageAsync(Uri page, CookieContainer cookies, CancellationToken ct)
+    private static async Task<(List<string> Markers, string State, TimeSpan ReloadSpread)> ReadPageAsync(Uri page, CookieContainer cookies, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, page);
         request.Headers.Add("Cookie", cookies.GetCookieHeader(page));
@@ -198,7 +207,8 @@ internal sealed partial class BlazorCircuitClient : IAsyncDisposable
                 markers.Add(m.Groups[1].Value);
         }
         if (markers.Count == 0) throw new InvalidOperationException($"GET {page.AbsolutePath} holds no interactive server components.");
-        return (markers, State().Match(html) is { Success: true } s ? s.Groups[1].Value : "");
+        return (markers, State().Match(html) is { Success: true } s ? s.Groups[1].Value : "",
+            Spread().Match(html) is { Success: true } spread ? TimeSpan.FromMilliseconds(long.Parse(spread.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)) : TimeSpan.Zero);
     }
 
     // {"batchId":1,"operations":[{"type":"add","ssrComponentId":1,"marker":{…as on the page…}},…]}
@@ -233,6 +243,9 @@ internal sealed partial class BlazorCircuitClient : IAsyncDisposable
 
     [GeneratedRegex("<!--Blazor-Server-Component-State:(.*?)-->", RegexOptions.Singleline)]
     private static partial Regex State();
+
+    [GeneratedRegex("data-reload-spread=\"(\\d+)\"")]
+    private static partial Regex Spread();
 
     // The circuit hub takes only "blazorpack", which is SignalR's MessagePack protocol under another name.
     private sealed class BlazorPackProtocol : IHubProtocol

@@ -21,6 +21,8 @@ public static class CenterBasics
             .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Center:TimeZone is not a known time zone.")
             .ValidateOnStart();
         services.AddSingleton<CenterTime>();
+        services.AddOptions<Components.Layout.ScreenOptions>().Bind(config.GetSection(Components.Layout.ScreenOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DatabaseStatus>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseStatus>());
         services.AddLocalization();

@@ -12,6 +12,9 @@ resumeButton.addEventListener("click", resume);
 // retries on a timer and reloads itself — but only once the server answers, never onto an error page.
 const unattended = reconnectModal.dataset.unattended === "true";
 const UNATTENDED_RETRY_MS = 5000;
+// Screens whose instance stopped all reload at once onto the one that stayed: each waits a random
+// part of the spread (Screens:ReloadSpread) so that instance takes them a few at a time.
+const reloadSpreadMs = Number(reconnectModal.dataset.reloadSpread) || 0;
 let unattendedTimer = 0;
 let reloading = false;
 
@@ -89,17 +92,18 @@ async function serverIsReady() {
 }
 
 function reload() {
+    if (reloading) return;
+    reloading = true;
+    const reloadSoon = () => setTimeout(() => location.reload(), Math.random() * reloadSpreadMs);
     if (!unattended) {
-        location.reload();
+        reloadSoon();
         return;
     }
     // Reloading while the server or its database is still down would leave an error page that
     // never retries; wait until it is ready.
-    if (reloading) return;
-    reloading = true;
     stopRetryingUnattended();
     const attempt = async () => {
-        if (await serverIsReady()) location.reload();
+        if (await serverIsReady()) reloadSoon();
         else setTimeout(attempt, UNATTENDED_RETRY_MS);
     };
     attempt();
