@@ -425,8 +425,10 @@ internal static class SoakBench
         {
             // Which incidents, and when they were answered: a stall of the screens, or a few at the end.
             var first = incidentOfMarker.Values.Min();
+            // The judged ones (after the warm-up) first.
             var missing = stayed.SelectMany(d => incidentOfMarker.Keys.Where(n => !shownOn[d].ContainsKey(n))).GroupBy(n => n)
-                .Select(g => (N: g.Key, At: Stopwatch.GetElapsedTime(first, incidentOfMarker[g.Key]).TotalSeconds, Dashboards: g.Count())).OrderBy(m => m.At).ToList();
+                .Select(g => (N: g.Key, At: Stopwatch.GetElapsedTime(first, incidentOfMarker[g.Key]).TotalSeconds, Dashboards: g.Count()))
+                .OrderBy(m => incidentOfMarker[m.N] < warmedAt).ThenBy(m => m.At).ToList();
             await using var look = db.CreateCommand(
                 "SELECT external_id, status, priority, reported_at, resolved_at, grid_code FROM incidents WHERE external_id = ANY(@ids) ORDER BY id");
             look.Parameters.AddWithValue("ids", missing.Take(12).Select(m => $"{Marker}{m.N}").ToArray());
