@@ -183,7 +183,7 @@ public sealed partial class BoardPage
                 verify |= !changed.IsOpen;
             }
             // Resolved or closed somewhere: the duty officer's list to verify follows.
-            if (_canClose && verify) _toVerify = await Desk.AwaitingVerificationAsync();
+            if (_canClose && verify) _toVerify = await Desk.AwaitingVerificationAsync(state.LastSeq);
             // The open grid's panel follows the stream too.
             if (_grid is not null && state.Items.Count(i => i.GridCode == _grid.Grid.Code) != _grid.OpenIncidents.Count)
                 _grid = await GridForViewerAsync(_grid.Grid.Code);

@@ -36,8 +36,9 @@ public interface IDispatchDesk
 
     Task<IncidentCase?> CaseAsync(long incidentId, CancellationToken ct = default);
 
-    // Resolved, not yet verified and closed: the duty officer's list (核查).
-    Task<IReadOnlyList<IncidentView>> AwaitingVerificationAsync(CancellationToken ct = default);
+    // Resolved, not yet verified and closed: the duty officer's list (核查), as of at least the
+    // incidents stream's seq asOf (null: as of now).
+    Task<IReadOnlyList<IncidentView>> AwaitingVerificationAsync(long? asOf = null, CancellationToken ct = default);
 }
 
 public sealed class DispatchDesk(
@@ -48,9 +49,7 @@ public sealed class DispatchDesk(
     IncidentFeed feed,
     IOptions<DispatchOptions> options) : IDispatchDesk
 {
-    private readonly Lock _awaitingGate = new();
-    private Task<IReadOnlyList<IncidentView>>? _awaiting;
-    private long _awaitingSeq = -1;
+    private SharedRead? _awaiting;
 
     public StageTimerOptions Timers => options.Value.Timers;
 
@@ -82,18 +81,28 @@ public sealed class DispatchDesk(
 
     public Task<IncidentCase?> CaseAsync(long incidentId, CancellationToken ct = default) => dispatch.CaseAsync(incidentId, ct);
 
-    // Resolved, not yet verified: one list per instance, read once for each point of the incidents
-    // stream and shared by every duty officer's board, which asks for it on every resolve or close
-    // (each board reading it itself made hundreds of identical reads per event).
-    public Task<IReadOnlyList<IncidentView>> AwaitingVerificationAsync(CancellationToken ct = default)
+    // Resolved, not yet verified: one list per instance, shared by every duty officer's board, which
+    // asks for it on every resolve or close (each board reading it itself made hundreds of identical
+    // reads per event). The boards told of a state ask for it as of that state's seq and share the
+    // read that started at or after it; the read starts on the pool, outside any lock: under a
+    // night's load 200 boards told at once queued on a lock held while it started (issue 17).
+    public Task<IReadOnlyList<IncidentView>> AwaitingVerificationAsync(long? asOf = null, CancellationToken ct = default)
     {
-        var seq = feed.LastSeq;
-        lock (_awaitingGate)
+        var needed = asOf ?? feed.LastSeq;
+        var read = Volatile.Read(ref _awaiting);
+        if (read is null || !read.Serves(needed))
         {
-            if (_awaiting is { IsFaulted: false, IsCanceled: false } shared && _awaitingSeq == seq) return shared.WaitAsync(ct);
-            _awaitingSeq = seq;
-            _awaiting = dispatch.AwaitingVerificationAsync(CancellationToken.None);
-            return _awaiting.WaitAsync(ct);
+            // Tagged with the seq read before it starts: events are published after their commit,
+            // so the read sees at least that much.
+            var fresh = new SharedRead(feed.LastSeq, new(() => Task.Run(() => dispatch.AwaitingVerificationAsync(CancellationToken.None))));
+            var seen = Interlocked.CompareExchange(ref _awaiting, fresh, read);
+            read = ReferenceEquals(seen, read) || !seen!.Serves(needed) ? fresh : seen;
         }
+        return read.List.Value.WaitAsync(ct);
+    }
+
+    private sealed record SharedRead(long Seq, Lazy<Task<IReadOnlyList<IncidentView>>> List)
+    {
+        public bool Serves(long seq) => Seq >= seq && !(List.IsValueCreated && (List.Value.IsFaulted || List.Value.IsCanceled));
     }
 }

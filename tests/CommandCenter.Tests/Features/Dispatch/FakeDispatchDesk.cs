@@ -74,7 +74,7 @@ internal sealed class FakeDispatchDesk : IDispatchDesk
     public Task<IncidentCase?> CaseAsync(long incidentId, CancellationToken ct = default) =>
         Task.FromResult<IncidentCase?>(new IncidentCase("13812345678", [], []));
 
-    public Task<IReadOnlyList<IncidentView>> AwaitingVerificationAsync(CancellationToken ct = default) =>
+    public Task<IReadOnlyList<IncidentView>> AwaitingVerificationAsync(long? asOf = null, CancellationToken ct = default) =>
         Task.FromResult<IReadOnlyList<IncidentView>>([]);
 
     private async Task RunAsync(string command)
