@@ -88,13 +88,13 @@ public sealed class DispatchDesk(
     // night's load 200 boards told at once queued on a lock held while it started (issue 17).
     public Task<IReadOnlyList<IncidentView>> AwaitingVerificationAsync(long? asOf = null, CancellationToken ct = default)
     {
-        var needed = asOf ?? feed.LastSeq;
+        // A read started after this tag sees at least that much: events are published after their commit.
+        var now = feed.LastSeq;
+        var needed = asOf ?? now;
         var read = Volatile.Read(ref _awaiting);
         if (read is null || !read.Serves(needed))
         {
-            // Tagged with the seq read before it starts: events are published after their commit,
-            // so the read sees at least that much.
-            var fresh = new SharedRead(feed.LastSeq, new(() => Task.Run(() => dispatch.AwaitingVerificationAsync(CancellationToken.None))));
+            var fresh = new SharedRead(now, new(() => Task.Run(() => dispatch.AwaitingVerificationAsync(CancellationToken.None))));
             var seen = Interlocked.CompareExchange(ref _awaiting, fresh, read);
             read = ReferenceEquals(seen, read) || !seen!.Serves(needed) ? fresh : seen;
         }
