@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -21,6 +22,31 @@ internal sealed class AppProcess : IAsyncDisposable
 #else
     private const string Configuration = "Release";
 #endif
+
+    // The apps still running: a bench stopped by Ctrl+C or SIGTERM takes them with it, instead of
+    // leaving instances on the shared cores to skew the next run. (SIGKILL leaves them; nothing can.)
+    private static readonly ConcurrentDictionary<int, Process> Running = new();
+
+    static AppProcess()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillRunning();
+        Console.CancelKeyPress += (_, _) => KillRunning();
+    }
+
+    private static void KillRunning()
+    {
+        foreach (var process in Running.Values)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // already gone
+            }
+        }
+    }
 
     private readonly Process _process;
     private readonly string _server;
@@ -93,6 +119,7 @@ internal sealed class AppProcess : IAsyncDisposable
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start)!;
+        Running[process.Id] = process;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"  app: {e.Data}"); };
         process.BeginOutputReadLine();
@@ -140,6 +167,7 @@ internal sealed class AppProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Running.TryRemove(_process.Id, out _);
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

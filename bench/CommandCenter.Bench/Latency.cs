@@ -200,6 +200,13 @@ internal static class BareServer
         await app.StartAsync();
         Console.WriteLine("listening");
         await Console.In.ReadLineAsync(); // "go"
+        // Its stdin is the bench's pipe: when the bench ends, killed or not, the pipe closes and so
+        // does this server, instead of broadcasting on alone.
+        _ = Task.Run(async () =>
+        {
+            while (await Console.In.ReadLineAsync() is not null) { }
+            Environment.Exit(0);
+        });
         var hub = app.Services.GetRequiredService<IHubContext<BareHub>>();
         // The same shape as a positions batch: [id, callsign, kind, status, lat, lon, heading, speed, fixAt ms].
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

@@ -11,22 +11,16 @@ public sealed class LiveEventStore(IDbContextFactory<CommandCenterDb> dbFactory,
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    // Call inside the caller's transaction. The counter row lock orders seq by commit.
-    public static async Task<long> AppendAsync(CommandCenterDb db, string stream, string type, object payload, CancellationToken ct)
+    // Call inside the caller's transaction. The event's seq is taken, and the stream's listeners
+    // notified, when that transaction commits (the live_events_take_seq trigger): seq order is
+    // commit order, and the stream's counter is locked for the commit alone.
+    public static async Task AppendAsync(CommandCenterDb db, string stream, string type, object payload, CancellationToken ct)
     {
         var json = JsonSerializer.Serialize(payload, Json);
-        var seq = await db.Database.SqlQuery<long>($"""
-            WITH next AS (
-                INSERT INTO live_streams AS s (stream, last_seq) VALUES ({stream}, 1)
-                ON CONFLICT (stream) DO UPDATE SET last_seq = s.last_seq + 1
-                RETURNING last_seq)
+        await db.Database.ExecuteSqlAsync($"""
             INSERT INTO live_events (stream, seq, type, payload, created_at)
-            SELECT {stream}, last_seq, {type}, {json}::jsonb, now() FROM next
-            RETURNING seq AS "Value"
-            """).ToListAsync(ct);
-        // Delivered by PostgreSQL only when the transaction commits.
-        await db.Database.ExecuteSqlAsync($"SELECT pg_notify({LiveHubContract.NotifyChannel}, {stream})", ct);
-        return seq[0];
+            VALUES ({stream}, -nextval('live_events_pending'), {type}, {json}::jsonb, now())
+            """, ct);
     }
 
     public async Task<IReadOnlyDictionary<string, long>> LastSeqsAsync(CancellationToken ct)

@@ -84,11 +84,8 @@ public class OutboxListenerResumeTests
         gate.Shut();
         // Committed by another instance (straight to the server) while this one cannot reach it.
         await database.ExecuteAsync("""
-            WITH next AS (
-                INSERT INTO live_streams AS s (stream, last_seq) VALUES ('incidents', 1)
-                ON CONFLICT (stream) DO UPDATE SET last_seq = s.last_seq + 1 RETURNING last_seq)
             INSERT INTO live_events (stream, seq, type, payload, created_at)
-            SELECT 'incidents', last_seq, 'incident.while-away', '{}'::jsonb, now() FROM next
+            VALUES ('incidents', -nextval('live_events_pending'), 'incident.while-away', '{}'::jsonb, now())
             """);
         gate.Open();
 

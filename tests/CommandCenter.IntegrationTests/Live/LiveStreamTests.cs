@@ -1,9 +1,13 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Threading.Channels;
 using CommandCenter.IntegrationTests.Features.Incidents;
+using CommandCenter.Web.Data;
 using CommandCenter.Web.Features.Incidents;
 using CommandCenter.Web.Live;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CommandCenter.IntegrationTests.Live;
 
@@ -89,5 +93,35 @@ public class LiveStreamTests(AppFixture fixture) : IClassFixture<AppFixture>
         var received = await NextForAsync(events, incident.Id);
 
         Assert.Equal(incident.Title, received.Payload.GetProperty("title").GetString());
+    }
+
+    // An event's seq is taken at commit: a writer whose transaction is still open (a slow request)
+    // holds no other writer of the stream, and the stream still reads in the order things committed.
+    [Fact]
+    public async Task A_writer_does_not_wait_for_another_writers_open_transaction_and_the_stream_keeps_commit_order()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var factory = fixture.App.Services.GetRequiredService<IDbContextFactory<CommandCenterDb>>();
+        var stream = $"t-{Guid.NewGuid():N}";
+        var seen = new ConcurrentQueue<LiveEvent>();
+        using var _ = fixture.App.Services.GetRequiredService<LiveBus>().Subscribe(stream, seen.Enqueue);
+
+        await using var slow = await factory.CreateDbContextAsync(ct);
+        await using var slowTx = await slow.Database.BeginTransactionAsync(ct);
+        await LiveEventStore.AppendAsync(slow, stream, "appended-first", new { }, ct);
+
+        await using (var quick = await factory.CreateDbContextAsync(ct))
+        {
+            await using var quickTx = await quick.Database.BeginTransactionAsync(ct);
+            // Waiting for the open transaction above fails here instead of hanging the test.
+            await quick.Database.ExecuteSqlRawAsync("SET LOCAL lock_timeout = '5s'", ct);
+            await LiveEventStore.AppendAsync(quick, stream, "committed-first", new { }, ct);
+            await quickTx.CommitAsync(ct);
+        }
+        await slowTx.CommitAsync(ct);
+
+        await Eventually.TrueAsync(() => seen.Count >= 2, Patience, "both events published");
+        Assert.Equal(["committed-first", "appended-first"], seen.Select(e => e.Type));
+        Assert.Equal([1L, 2L], seen.Select(e => e.Seq));
     }
 }

@@ -382,10 +382,10 @@ public sealed class LinkageService(IDbContextFactory<CommandCenterDb> dbFactory,
         db.LinkageAlertEntries.Add(new LinkageAlertEntry { AlertId = alertId, At = at, Kind = kind, ActorName = actor.Name, Text = text });
 
     // Every change is announced once, in its transaction: the feedback to 110 is queued there too.
-    internal async Task<long> AnnounceAsync(CommandCenterDb db, LinkageAlert alert, CancellationToken ct)
+    internal async Task AnnounceAsync(CommandCenterDb db, LinkageAlert alert, CancellationToken ct)
     {
         await LinkageFeedbackOutbox.QueueAsync(db, alert, options.Value.Feedback, ct);
-        return await LiveEventStore.AppendAsync(db, LiveStreams.Linkage, LinkageEvents.Changed,
+        await LiveEventStore.AppendAsync(db, LiveStreams.Linkage, LinkageEvents.Changed,
             new { alertId = alert.Id, unitId = alert.UnitId, state = AlertLadder.Codes.ToCode(alert.State), overdue = alert.Overdue, supervised = alert.Supervised }, ct);
     }
 

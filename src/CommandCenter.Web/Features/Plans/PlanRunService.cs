@@ -264,7 +264,7 @@ public sealed class PlanRunService(IDbContextFactory<CommandCenterDb> dbFactory,
     private static void Timeline(CommandCenterDb db, PlanRunRecord run, DateTimeOffset now, Actor actor, string text) =>
         db.Timeline.Add(new TimelineEntry { IncidentId = run.IncidentId, At = now, Kind = TimelineKinds.Plan, ActorName = actor.Name, Text = text });
 
-    private static Task<long> AnnounceAsync(CommandCenterDb db, PlanRunRecord run, CancellationToken ct) =>
+    private static Task AnnounceAsync(CommandCenterDb db, PlanRunRecord run, CancellationToken ct) =>
         LiveEventStore.AppendAsync(db, Stream, Changed, new { runId = run.Id, incidentId = run.IncidentId, state = run.State.ToString(), level = run.Level?.ToString(), pending = run.Pending?.ToString() }, ct);
 
     private async Task<IReadOnlyList<PlanRunView>> ViewsAsync(System.Linq.Expressions.Expression<Func<PlanRunRecord, bool>> where, CancellationToken ct)

@@ -144,6 +144,6 @@ public sealed class IncidentRoomService(IDbContextFactory<CommandCenterDb> dbFac
         await tx.CommitAsync(ct);
     }
 
-    private static Task<long> AnnounceAsync(CommandCenterDb db, long incidentId, CancellationToken ct) =>
+    private static Task AnnounceAsync(CommandCenterDb db, long incidentId, CancellationToken ct) =>
         LiveEventStore.AppendAsync(db, LiveStreams.Incidents, IncidentEvents.RoomChanged, new { incidentId }, ct);
 }
