@@ -87,13 +87,20 @@ public sealed class PatrolLiveFeed(
     ILogger<PatrolLiveFeed> logger) : BackgroundService, IPatrolUnitSource
 {
     // The subdistrict by the same rule as incidents: the covering grid, lowest code on an edge.
+    // Rows this feed has already applied (the same unit at the same tx) come back while their
+    // transaction is still above the horizon — at least once, and on every read while a long
+    // transaction holds the horizon back: they are left out before the grid lookup, which is most
+    // of the read's cost (8.5 ms a read under the soak, ~20 reads/s for two instances).
     private const string Poll = """
-        SELECT p.unit_id, p.fix_time, ST_Y(p.location), ST_X(p.location), p.speed, p.heading, u.callsign, u.kind, u.duty, s.subdistrict_code
-        FROM unit_positions p JOIN patrol_units u ON u.id = p.unit_id
+        WITH changed AS MATERIALIZED (
+            SELECT p.* FROM unit_positions p
+            WHERE p.tx >= @horizon
+              AND NOT EXISTS (SELECT 1 FROM unnest(@seen_units, @seen_txs) k(unit_id, tx) WHERE k.unit_id = p.unit_id AND k.tx = p.tx))
+        SELECT p.unit_id, p.fix_time, ST_Y(p.location), ST_X(p.location), p.speed, p.heading, u.callsign, u.kind, u.duty, s.subdistrict_code, p.tx
+        FROM changed p JOIN patrol_units u ON u.id = p.unit_id
         LEFT JOIN LATERAL (
             SELECT c.subdistrict_code FROM grids g JOIN communities c ON c.code = g.community_code
             WHERE ST_Covers(g.boundary, p.location) ORDER BY g.code LIMIT 1) s ON true
-        WHERE p.tx >= @horizon
         """;
 
     private readonly PatrolBoard _board = new(options.Value.StaleAfter, options.Value.MinMoveMeters);
@@ -101,6 +108,8 @@ public sealed class PatrolLiveFeed(
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _seq;
     private long _horizon;
+    // The unit rows applied whose tx is still at or above the horizon: unit id → tx.
+    private readonly Dictionary<long, long> _seen = [];
     private readonly Subscribers<UnitMarkerView> _silenceHandlers = new();
     private readonly Subscribers<IReadOnlyList<UnitMarker>> _changeHandlers = new();
 
@@ -176,12 +185,15 @@ public sealed class PatrolLiveFeed(
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT txid_snapshot_xmin(txid_current_snapshot())"));
         var poll = new NpgsqlBatchCommand(Poll);
         poll.Parameters.AddWithValue("horizon", _horizon);
+        poll.Parameters.AddWithValue("seen_units", _seen.Keys.ToArray());
+        poll.Parameters.AddWithValue("seen_txs", _seen.Values.ToArray());
         batch.BatchCommands.Add(poll);
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         var horizon = reader.GetInt64(0);
         await reader.NextResultAsync(ct);
         var now = clock.GetUtcNow();
+        var applied = new List<(long Unit, long Tx)>();
         while (await reader.ReadAsync(ct))
         {
             // Codes are written by PatrolAdmin; an unknown one falls back to the defaults.
@@ -191,7 +203,11 @@ public sealed class PatrolLiveFeed(
             var fix = new PositionFix(reader.GetFieldValue<DateTimeOffset>(1), reader.GetDouble(2), reader.GetDouble(3),
                 reader.IsDBNull(4) ? null : reader.GetFloat(4), reader.IsDBNull(5) ? null : reader.GetFloat(5));
             _board.Observe(info, fix, now, reader.IsDBNull(9) ? null : reader.GetString(9));
+            applied.Add((info.Id, reader.GetInt64(10)));
         }
+        // Only once the whole read is applied: a read that failed halfway is read again in full.
+        foreach (var (unit, tx) in applied) _seen[unit] = tx;
+        foreach (var unit in _seen.Where(s => s.Value < horizon).Select(s => s.Key).ToList()) _seen.Remove(unit);
         _horizon = horizon;
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 using static CommandCenter.IntegrationTests.Features.Patrols.PatrolTestData;
 
 namespace CommandCenter.IntegrationTests.Features.Patrols;
@@ -105,6 +106,42 @@ public class PatrolLiveTests(AppFixture fixture) : IClassFixture<AppFixture>
             var item = await channel.Reader.ReadAsync(ct);
             if (match(item)) return item;
         }
+    }
+
+    // ADR 5: a transaction that commits after later ones is read on the next round, never skipped,
+    // although the map feed leaves out the rows it already applied.
+    [Fact]
+    public async Task A_fix_committed_after_later_ones_still_moves_its_unit_on_the_map()
+    {
+        var http = fixture.App.CreateApiClient();
+        var (slowUnit, slowDevice) = await RegisterAsync(http);
+        var (quickUnit, quickDevice) = await RegisterAsync(http);
+        var (hub, updates, _) = await JoinAsync(fixture.App);
+        await using var _h = hub;
+        await PostFixAsync(http, slowDevice, DateTimeOffset.UtcNow.AddSeconds(-5));
+        await NextForAsync(updates, slowUnit);
+
+        await using var conn = new NpgsqlConnection(fixture.Database.ConnectionString);
+        await conn.OpenAsync(Ct);
+        await using var tx = await conn.BeginTransactionAsync(Ct);
+        await using (var move = new NpgsqlCommand(
+            "UPDATE unit_positions SET location = ST_SetSRID(ST_MakePoint(@lon, @lat), 4326), fix_time = now(), tx = txid_current() WHERE unit_id = @unit", conn, tx))
+        {
+            move.Parameters.AddWithValue("lon", Lon);
+            move.Parameters.AddWithValue("lat", Lat + 0.01);
+            move.Parameters.AddWithValue("unit", slowUnit);
+            Assert.Equal(1, await move.ExecuteNonQueryAsync(Ct));
+        }
+        // Later fixes commit and reach the map while that one is still open.
+        for (var i = 1; i <= 3; i++)
+        {
+            var lat = Lat + i * 0.001;
+            await PostFixAsync(http, quickDevice, DateTimeOffset.UtcNow, lat: lat);
+            await NextForAsync(updates, quickUnit, u => Math.Abs(u.Lat - lat) < 1e-7);
+        }
+        await tx.CommitAsync(Ct);
+
+        Assert.Equal(Lat + 0.01, (await NextForAsync(updates, slowUnit)).Lat, 6);
     }
 
     [Fact]
