@@ -11,13 +11,19 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/CommandCenter.Domain/CommandCenter.Domain.csproj src/CommandCenter.Domain/
 COPY src/CommandCenter.Web/CommandCenter.Web.csproj src/CommandCenter.Web/
-RUN dotnet restore src/CommandCenter.Web/CommandCenter.Web.csproj
+# Published ReadyToRun (precompiled) for the image's architecture: an instance that restarts
+# starts on a third less CPU (ready in 2.8 s on 3.0 CPU-seconds against 4.0 s on 4.4, 2 cores;
+# bench/README.md), CPU the instance that stayed needs while it carries every screen alone.
+ARG TARGETARCH=amd64
+RUN dotnet restore src/CommandCenter.Web/CommandCenter.Web.csproj \
+        -r linux-$([ "$TARGETARCH" = arm64 ] && echo arm64 || echo x64) -p:PublishReadyToRun=true
 
 # .editorconfig sets analyzer severities, and warnings are errors: build as CI does.
 COPY .editorconfig ./
 COPY src/ src/
 RUN dotnet publish src/CommandCenter.Web/CommandCenter.Web.csproj \
-        --configuration Release --no-restore --output /app/publish -p:UseAppHost=false
+        --configuration Release --no-restore --output /app/publish -p:UseAppHost=false \
+        -r linux-$([ "$TARGETARCH" = arm64 ] && echo arm64 || echo x64) --self-contained false -p:PublishReadyToRun=true
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app

@@ -61,6 +61,10 @@ internal sealed class AppProcess : IAsyncDisposable
         _ownsDatabase = ownsDatabase;
     }
 
+    // `--app DIR`: run the app published there (as the image does: ReadyToRun, Dockerfile) instead
+    // of the solution's build.
+    public static string? Published { get; set; }
+
     public int ProcessId => _process.Id;
 
     public string Database { get; }
@@ -80,9 +84,14 @@ internal sealed class AppProcess : IAsyncDisposable
             await cmd.ExecuteNonQueryAsync();
         }
         var root = RepoRoot();
-        var project = Path.Combine(root, "src", "CommandCenter.Web");
-        var dll = Path.Combine(project, "bin", Configuration, "net10.0", "CommandCenter.Web.dll");
-        if (!File.Exists(dll)) throw new FileNotFoundException($"Build the solution first (dotnet build -c {Configuration} CommandCenter.sln): {dll} not found.");
+        var project = Published ?? Path.Combine(root, "src", "CommandCenter.Web");
+        var dll = Published is null ? Path.Combine(project, "bin", Configuration, "net10.0", "CommandCenter.Web.dll") : Path.Combine(Published, "CommandCenter.Web.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException(Published is null
+                ? $"Build the solution first (dotnet build -c {Configuration} CommandCenter.sln): {dll} not found."
+                : $"Publish the app into {Published} first (bench/README.md): {dll} not found.");
+        }
         Console.WriteLine($"App: {Path.GetRelativePath(root, dll)}");
         if (port == 0)
         {
@@ -115,6 +124,8 @@ internal sealed class AppProcess : IAsyncDisposable
                 ["RateLimits__ApiPerKey"] = "1000000000",
                 // POST /diagnostics/heap: the managed heap after a full collection (ServerMemory.cs).
                 ["Diagnostics__HeapEndpoint"] = "true",
+                // A published app runs from its own folder, away from the repository's GIS files.
+                ["Grid__DataFolder"] = Path.Combine(root, "gis-data"),
             },
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;

@@ -24,11 +24,13 @@ using NpgsqlTypes;
 //   --soak [--minutes 30] [--dashboards 200] …: a night's load on two instances, with a restart (SoakBench.cs).
 //   --crash [--rate 1000] [--runs 5]: fixes answered and then lost to a SIGKILL (CrashBench.cs).
 //   --circuits [--page /,/wall] [--steps 100,250,500,1000] [--user duty]: memory per dashboard circuit (CircuitBench.cs).
+//   --app DIR (any of them): run the app published in DIR (ReadyToRun, as the image) instead of the build.
 if (args is [BareServer.Argument, var barePort, var bareUnits])
 {
     await BareServer.RunAsync(int.Parse(barePort, CultureInfo.InvariantCulture), int.Parse(bareUnits, CultureInfo.InvariantCulture));
     return;
 }
+if (Array.IndexOf(args, "--app") is var appAt and >= 0 && appAt + 1 < args.Length) AppProcess.Published = Path.GetFullPath(args[appAt + 1]);
 var server = Environment.GetEnvironmentVariable("CC_TEST_PG") ?? "Host=127.0.0.1;Port=55432;Username=commandcenter;Password=commandcenter";
 // Intake → routed → the operator's screen at 20 alerts/s (issue 15): LinkageBench.cs.
 if (args.Contains(LinkageBench.Argument))
