@@ -21,7 +21,6 @@ public static class DataRegistration
 
         // One data source for EF, COPY and LISTEN: one pool, one NTS type mapping.
         var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
-        KeepPoolWarm(connectionString, dataSourceBuilder.ConnectionStringBuilder);
         dataSourceBuilder.UseNetTopologySuite();
         var dataSource = dataSourceBuilder.Build();
         services.AddSingleton(dataSource);
@@ -32,20 +31,6 @@ public static class DataRegistration
         services.AddSingleton<DatabaseMigrator>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigrator>());
         return services;
-    }
-
-    // A new PostgreSQL backend costs a fork and ~60 ms of CPU before its first PostGIS query is
-    // fast (the library and its catalogs load per backend). Npgsql closes connections idle for 5
-    // minutes: under the night's soak that closed ~60 every 5 minutes, the next burst opened them
-    // again, and each time the delivery p99 rose for a minute. The pool keeps what it grew to for
-    // an hour instead, unless the connection string says otherwise.
-    internal const int PoolIdleLifetimeSeconds = 3600;
-
-    internal static void KeepPoolWarm(string connectionString, NpgsqlConnectionStringBuilder pool)
-    {
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (!given.ContainsKey("Connection Idle Lifetime") && !given.ContainsKey("ConnectionIdleLifetime"))
-            pool.ConnectionIdleLifetime = PoolIdleLifetimeSeconds;
     }
 }
 
